@@ -1,0 +1,184 @@
+"""The ``wirearchive`` command line.
+
+`main` is the console entry point; `run` does the work against the streams it is given,
+so tests call it directly. Exit codes: 0 all good, 1 some input invalid (the rest still
+processed), 2 usage error or an unreadable path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Sequence
+from typing import NoReturn, TextIO
+
+import orjson
+from rich.console import Console
+from rich.text import Text
+
+from wirearchive import __version__
+from wirearchive.validators import (
+    AUTO,
+    PROFILE,
+    Document,
+    InputError,
+    Report,
+    SchemaNotFound,
+    Validator,
+    default_registry,
+    read_documents,
+)
+
+__all__ = ["main", "run"]
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    # argparse would print to the real stderr and exit; `run` reports to its own streams.
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(f"{self.prog}: {message}")
+
+
+def _schema_choices() -> list[str]:
+    return [AUTO, PROFILE, *sorted(default_registry().names())]
+
+
+def _parser() -> _Parser:
+    parser = _Parser(prog="wirearchive", description="Archive news wire articles as IPTC ninjs.")
+    parser.add_argument("--version", action="version", version=f"wirearchive {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    validate = commands.add_parser(
+        "validate",
+        help="check news items in JSON against a schema and the archive's rules",
+        description="Check .json documents, .jsonl/.ndjson lines and folders of them.",
+    )
+    validate.add_argument(
+        "--schema",
+        default=PROFILE,
+        metavar="auto|profile|ninjs-X.Y",
+        help="profile (default): the archive's ninjs 3.1 profile and rules; auto: the ninjs "
+        "version the document is written in; ninjs-X.Y: that official schema",
+    )
+    validate.add_argument("--json", action="store_true", help="one JSON report per document")
+    validate.add_argument("paths", nargs="+", metavar="PATH")
+    return parser
+
+
+class _JsonOut:
+    """Buffered JSON Lines writer: orjson bytes straight to the binary stream when there is one."""
+
+    def __init__(self, stream: TextIO, batch: int = 512) -> None:
+        self._stream = stream
+        self._binary = getattr(stream, "buffer", None)
+        self._pending: list[bytes] = []
+        self._batch = batch
+
+    def write(self, report: Report) -> None:
+        self._pending.append(orjson.dumps(report.to_dict(), option=orjson.OPT_APPEND_NEWLINE))
+        if len(self._pending) >= self._batch:
+            self.flush()
+
+    def flush(self) -> None:
+        data = b"".join(self._pending)
+        self._pending.clear()
+        if self._binary is not None:
+            self._stream.flush()
+            self._binary.write(data)
+            self._binary.flush()
+        else:
+            self._stream.write(data.decode())
+
+
+class _TextOut:
+    """One line per problem, ``path[:line]: $.json.path: rule: message``, then a summary."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._console = Console(file=stream, highlight=False, soft_wrap=True)
+
+    def write(self, report: Report) -> None:
+        where = report.path or "-"
+        if report.line is not None:
+            where = f"{where}:{report.line}"
+        for problem, style, label in [
+            *((p, "bold red", p.rule) for p in report.errors),
+            *((p, "yellow", f"{p.rule} (warning)") for p in report.warnings),
+        ]:
+            line = Text(f"{where}: {problem.json_path}: ")
+            line.append(label, style=style)
+            line.append(f": {problem.message}")
+            self._console.print(line)
+
+    def summary(self, counts: dict[str, int]) -> None:
+        total = counts["valid"] + counts["invalid"]
+        style = "green" if counts["invalid"] == 0 else "red"
+        self._console.print(
+            Text(
+                f"{total} document{'s' if total != 1 else ''} checked: {counts['valid']} valid, "
+                f"{counts['invalid']} invalid, {counts['warnings']} warning"
+                f"{'s' if counts['warnings'] != 1 else ''}",
+                style=style,
+            )
+        )
+
+    def flush(self) -> None:
+        pass
+
+
+def _validate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    if args.schema not in _schema_choices():
+        raise _UsageError(
+            f"wirearchive validate: unknown --schema {args.schema!r} "
+            f"(choose from {', '.join(_schema_choices())})"
+        )
+    validator = Validator(args.schema)
+    documents = read_documents(args.paths)
+    out: _JsonOut | _TextOut = _JsonOut(stdout) if args.json else _TextOut(stdout)
+    counts = {"valid": 0, "invalid": 0, "warnings": 0}
+    try:
+        for report in _reports(validator, documents):
+            counts["valid" if report.valid else "invalid"] += 1
+            counts["warnings"] += len(report.warnings)
+            out.write(report)
+    finally:
+        out.flush()
+    if isinstance(out, _TextOut):
+        out.summary(counts)
+    return EXIT_INVALID if counts["invalid"] else EXIT_OK
+
+
+def _reports(validator: Validator, documents: Iterable[Document]) -> Iterable[Report]:
+    for doc in documents:
+        if doc.problem is not None:
+            yield validator.invalid_input(doc.problem, path=doc.path, line=doc.line)
+        else:
+            yield validator.validate(doc.data, path=doc.path, line=doc.line)
+
+
+def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    """Run one command; return its exit code. Never raises for bad input or usage."""
+    try:
+        args = _parser().parse_args(list(argv))
+        if args.command == "validate":
+            return _validate(args, stdout, stderr)
+        raise _UsageError(f"wirearchive: unknown command {args.command!r}")
+    except _UsageError as exc:
+        print(exc, file=stderr)
+        return EXIT_USAGE
+    except (InputError, SchemaNotFound) as exc:
+        print(f"wirearchive: {exc}", file=stderr)
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run(sys.argv[1:] if argv is None else argv, sys.stdout, sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""Validation of news items: offline schemas, ninjs version detection, semantic rules.
+
+    >>> from wirearchive.validators import Validator
+    >>> report = Validator("profile").validate({"uri": "urn:x"})
+    >>> report.valid, report.errors[0].rule
+    (False, 'schema.required')
+"""
+
+from .detect import Detection, VersionDetector
+from .inputs import DEFAULT_MAX_BYTES, Document, InputError, read_documents
+from .problems import Problem, Severity, format_json_path, rank
+from .registry import NINJS_VERSIONS, PROFILE, SchemaNotFound, SchemaRegistry, default_registry
+from .report import Report
+from .rules import RULES, Rule, RuleContext
+from .structural import Engine, ReferenceValidator, StructuralValidator
+from .validator import AUTO, Validator
+
+__all__ = [
+    "AUTO",
+    "DEFAULT_MAX_BYTES",
+    "NINJS_VERSIONS",
+    "PROFILE",
+    "RULES",
+    "Detection",
+    "Document",
+    "Engine",
+    "InputError",
+    "Problem",
+    "ReferenceValidator",
+    "Report",
+    "Rule",
+    "RuleContext",
+    "SchemaNotFound",
+    "SchemaRegistry",
+    "Severity",
+    "StructuralValidator",
+    "Validator",
+    "VersionDetector",
+    "default_registry",
+    "format_json_path",
+    "rank",
+    "read_documents",
+]

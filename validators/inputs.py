@@ -1,0 +1,166 @@
+"""Read documents to validate from files: ``.json`` (one), ``.jsonl``/``.ndjson`` (one per
+line) and directories (recursively).
+
+Reading never raises for bad content: truncated JSON, a wrong encoding, binary data and
+oversized input each become a `Document` that carries the `Problem` instead of data, so
+the batch goes on and the bad input is reported with its file and line. Only a path
+that cannot be read at all raises `InputError`, before any work starts.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import orjson
+
+from .problems import Problem
+
+__all__ = ["DEFAULT_MAX_BYTES", "Document", "InputError", "collect_files", "read_documents"]
+
+#: The largest single document (a .json file or one JSONL line) we parse.
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+_LINE_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+_SUFFIXES = _LINE_SUFFIXES | {".json"}
+_CHUNK = 1024 * 1024
+_UTF16_32_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+class InputError(OSError):
+    """A path that does not exist or cannot be read; it is named in the message."""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One document read from a file: its data, or the problem that kept it from parsing."""
+
+    path: str
+    line: int | None
+    data: Any = None
+    problem: Problem | None = None
+
+
+def collect_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Expand the paths to the files to read, checking each exists and can be read."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found += sorted(
+                p for p in path.rglob("*") if p.suffix.lower() in _SUFFIXES and p.is_file()
+            )
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise InputError(f"{raw}: no such file or directory")
+    for path in found:
+        if not os.access(path, os.R_OK):
+            raise InputError(f"{path}: permission denied")
+    return found
+
+
+def _problem(rule: str, message: str) -> Problem:
+    return Problem(rule=rule, message=message)
+
+
+def _decode_problem(data: bytes) -> Problem | None:
+    """Say why bytes are not UTF-8 JSON text, if that is the reason they fail to parse."""
+    for bom, name in _UTF16_32_BOMS:
+        if data.startswith(bom):
+            return _problem("input.encoding", f"{name} text (byte order mark); JSON must be UTF-8")
+    nul = data.find(b"\x00")
+    if nul != -1:
+        if len(data) > 1 and (data[1:2] == b"\x00" or data[0:1] == b"\x00"):
+            return _problem("input.encoding", "UTF-16 text without a byte order mark; JSON must be UTF-8")
+        return _problem("input.binary", f"binary data, not JSON text (NUL byte at offset {nul})")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        byte = data[exc.start]
+        return _problem(
+            "input.encoding",
+            f"not UTF-8: byte 0x{byte:02X} at line {line}, column {column} "
+            "(legacy encodings such as windows-1251 must be converted first)",
+        )
+    return None
+
+
+def parse(data: bytes) -> tuple[Any, Problem | None]:
+    """Parse one JSON document from bytes; never raises for bad content."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]  # RFC 8259 §8.1 lets a parser ignore it
+    try:
+        return orjson.loads(data), None
+    except orjson.JSONDecodeError as exc:
+        decode = _decode_problem(data)
+        if decode is not None:
+            return None, decode
+        if not data.strip():
+            return None, _problem("json.syntax", "empty input, not a JSON document")
+        if exc.pos >= len(data.rstrip()):
+            return None, _problem(
+                "json.truncated",
+                f"unexpected end of data at line {exc.lineno}, column {exc.colno}: "
+                "the document is truncated",
+            )
+        return None, _problem(
+            "json.syntax", f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
+        )
+
+
+def _too_large(limit: int) -> Problem:
+    return _problem("input.too-large", f"larger than the {limit:,}-byte limit; not parsed")
+
+
+def _read_whole(path: Path, limit: int) -> Document:
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        return Document(str(path), None, problem=_too_large(limit))
+    parsed, problem = parse(data)
+    return Document(str(path), None, parsed, problem)
+
+
+def _skip_rest_of_line(handle: BinaryIO) -> None:
+    while chunk := handle.readline(_CHUNK):
+        if chunk.endswith(b"\n"):
+            return
+
+
+def _read_lines(path: Path, limit: int) -> Iterator[Document]:
+    name = str(path)
+    with path.open("rb") as handle:
+        number = 0
+        while line := handle.readline(limit + 1):
+            number += 1
+            if len(line) > limit and not line.endswith(b"\n"):
+                _skip_rest_of_line(handle)
+                yield Document(name, number, problem=_too_large(limit))
+                continue
+            if not line.strip():
+                continue
+            parsed, problem = parse(line)
+            yield Document(name, number, parsed, problem)
+
+
+def read_documents(
+    paths: Iterable[str | os.PathLike[str]], *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Document]:
+    """Every document under the paths, in order; see the module docstring."""
+    for path in collect_files(paths):
+        if path.suffix.lower() in _LINE_SUFFIXES:
+            yield from _read_lines(path, max_bytes)
+        else:
+            yield _read_whole(path, max_bytes)

@@ -1,0 +1,67 @@
+"""`Report`: the verdict on one document, with its problems ranked for display."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .problems import Problem, Severity, rank
+
+__all__ = ["Report"]
+
+
+@dataclass(slots=True)
+class Report:
+    """Where a document came from, which schema judged it, and what is wrong with it.
+
+    ``errors`` make the document invalid; ``warnings`` do not. Both are ranked so that
+    the first entry is the one to show a person first.
+    """
+
+    path: str | None
+    line: int | None
+    schema: str | None
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    note: str | None = None
+
+    @classmethod
+    def from_problems(
+        cls,
+        problems: list[Problem],
+        *,
+        path: str | None,
+        line: int | None,
+        schema: str | None,
+        note: str | None = None,
+    ) -> Report:
+        ordered = rank(problems)
+        return cls(
+            path=path,
+            line=line,
+            schema=schema,
+            errors=[p for p in ordered if p.severity is Severity.ERROR],
+            warnings=[p for p in ordered if p.severity is Severity.WARNING],
+            note=note,
+        )
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    @property
+    def best_error(self) -> Problem | None:
+        return self.errors[0] if self.errors else None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "path": self.path,
+            "line": self.line,
+            "valid": self.valid,
+            "schema": self.schema,
+            "errors": [p.to_dict() for p in self.errors],
+            "warnings": [p.to_dict() for p in self.warnings],
+        }
+        if self.note is not None:
+            out["note"] = self.note
+        return out

@@ -1,0 +1,298 @@
+"""Semantic rules: what an archive needs to be true that JSON Schema cannot say.
+
+Each rule has a stable code, a severity and a one-line summary, and yields findings
+with the JSON path they concern. Rules read ninjs 3.x (camelCase) items and are part
+of the archive profile; they run after the structural check and must never raise on
+odd but schema-valid input.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from .problems import Problem, Severity
+
+__all__ = ["RULES", "Rule", "RuleContext", "check_rules"]
+
+Path = tuple[str | int, ...]
+Finding = tuple[Path, str]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    """What rules may depend on besides the item: the clock and the tolerances."""
+
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    future_tolerance: timedelta = timedelta(minutes=15)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    severity: Severity
+    summary: str
+    check: Callable[[Mapping[str, Any], RuleContext], Iterator[Finding]]
+
+
+# --- helpers -------------------------------------------------------------------------
+
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+_TIME_FIELDS = ("firstCreated", "contentCreated", "versionCreated")
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def _texts(item: Mapping[str, Any], key: str) -> Iterator[tuple[Path, str]]:
+    entries = item.get(key)
+    if isinstance(entries, list):
+        for index, entry in enumerate(entries):
+            if isinstance(entry, dict) and isinstance(entry.get("value"), str):
+                yield (key, index, "value"), entry["value"]
+
+
+def _plain(text: str) -> str:
+    return _SPACE.sub(" ", _TAG.sub(" ", text)).strip()
+
+
+def _main_headline(item: Mapping[str, Any]) -> tuple[Path, str] | None:
+    headlines = list(_texts(item, "headlines"))
+    for path, text in headlines:
+        entry = item["headlines"][path[1]]
+        if entry.get("role") == "main":
+            return path, text
+    return headlines[0] if headlines else None
+
+
+# --- times ---------------------------------------------------------------------------
+
+
+def _future_times(item: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+    limit = ctx.now + ctx.future_tolerance
+    for key in _TIME_FIELDS:
+        moment = _parse_time(item.get(key))
+        if moment is not None and moment > limit:
+            yield (key,), f"{item[key]} is in the future (now is {ctx.now:%Y-%m-%dT%H:%M:%SZ})"
+
+
+def _created_after_version(item: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+    first = _parse_time(item.get("firstCreated"))
+    version = _parse_time(item.get("versionCreated"))
+    if first is not None and version is not None and first > version:
+        yield (
+            ("firstCreated",),
+            f"firstCreated {item['firstCreated']} is after versionCreated {item['versionCreated']}",
+        )
+
+
+def _created_missing(item: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+    if "firstCreated" not in item and "contentCreated" not in item:
+        yield (), "neither firstCreated nor contentCreated is given; only versionCreated dates it"
+
+
+# --- language and script -------------------------------------------------------------
+
+_SCRIPT_RANGES: dict[str, str] = {
+    "Cyrl": "\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f",
+    "Latn": "A-Za-z\u00c0-\u024f\u1e00-\u1eff",
+    "Grek": "\u0370-\u03ff\u1f00-\u1fff",
+    "Arab": "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff",
+    "Hebr": "\u0590-\u05ff",
+    "Armn": "\u0530-\u058f",
+    "Geor": "\u10a0-\u10ff",
+    "Hani": "\u3400-\u4dbf\u4e00-\u9fff",
+    "Kana": "\u3040-\u30ff",
+    "Hang": "\uac00-\ud7af\u1100-\u11ff",
+    "Thai": "\u0e00-\u0e7f",
+    "Deva": "\u0900-\u097f",
+}
+_SCRIPT_PATTERNS = {script: re.compile(f"[{chars}]") for script, chars in _SCRIPT_RANGES.items()}
+
+# The scripts a language is normally written in (ISO 15924 codes), for the languages
+# wire services publish in. A language not listed here is not checked.
+_LANGUAGE_SCRIPTS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("ru", "uk", "be", "bg", "mk", "kk", "ky", "tg", "mn", "tt", "ba", "cv"),
+                    frozenset({"Cyrl"})),
+    **dict.fromkeys(("sr", "uz", "az"), frozenset({"Cyrl", "Latn"})),
+    **dict.fromkeys(("en", "de", "fr", "es", "it", "pt", "nl", "sv", "no", "nb", "nn", "da",
+                     "fi", "pl", "cs", "sk", "sl", "hr", "bs", "ro", "hu", "tr", "et", "lv",
+                     "lt", "id", "ms", "vi", "ca", "eu", "gl", "sq", "tk", "sw", "ga", "is"),
+                    frozenset({"Latn"})),
+    "el": frozenset({"Grek"}),
+    **dict.fromkeys(("ar", "fa", "ur", "ps"), frozenset({"Arab"})),
+    **dict.fromkeys(("he", "yi"), frozenset({"Hebr"})),
+    "hy": frozenset({"Armn"}),
+    "ka": frozenset({"Geor"}),
+    "zh": frozenset({"Hani"}),
+    "ja": frozenset({"Hani", "Kana"}),
+    "ko": frozenset({"Hang", "Hani"}),
+    "th": frozenset({"Thai"}),
+    **dict.fromkeys(("hi", "mr", "ne"), frozenset({"Deva"})),
+}  # fmt: skip
+_SAMPLE_CHARS = 4000  # enough letters to tell a script; keeps the rule cheap on long bodies
+_MIN_LETTERS = 20
+
+
+def _expected_scripts(tag: str) -> frozenset[str] | None:
+    subtags = tag.replace("_", "-").split("-")
+    for subtag in subtags[1:]:
+        if len(subtag) == 4 and subtag.isalpha():  # an explicit script subtag: sr-Latn
+            return frozenset({subtag.title()})
+    return _LANGUAGE_SCRIPTS.get(subtags[0].lower())
+
+
+def _dominant_script(text: str) -> tuple[str, int] | None:
+    counts = {s: len(p.findall(text)) for s, p in _SCRIPT_PATTERNS.items()}
+    total = sum(counts.values())
+    if total < _MIN_LETTERS:
+        return None
+    script, count = max(counts.items(), key=lambda pair: pair[1])
+    return (script, round(100 * count / total)) if count * 2 > total else None
+
+
+def _language_script(item: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+    tag = item.get("language")
+    if not isinstance(tag, str):
+        return
+    expected = _expected_scripts(tag)
+    if expected is None:
+        return
+    for key in ("bodies", "headlines"):
+        sample = " ".join(_plain(text) for _, text in _texts(item, key))[:_SAMPLE_CHARS]
+        found = _dominant_script(sample)
+        if found is not None and found[0] not in expected:
+            script, share = found
+            yield (
+                ("language",),
+                f"language {tag!r} is written in {'/'.join(sorted(expected))}, but {share}% "
+                f"of the letters in {key} are {script}",
+            )
+            return
+
+
+# --- bodies --------------------------------------------------------------------------
+
+# Page furniture that a careless capture mistakes for text, in the languages we meet.
+_CHROME_PHRASES = (
+    # Russian
+    "подписаться", "лента новостей", "поделиться", "читать далее", "читайте также",
+    "все новости", "комментарии", "реклама", "главное", "новости", "в тренде",
+    # English
+    "subscribe", "share", "share this", "follow us", "related", "related articles",
+    "read more", "newsletter", "advertisement", "comments", "most read", "latest news",
+    "sign up", "log in", "cookie settings", "accept cookies", "print", "email",
+    # Kazakh
+    "жазылу", "бөлісу", "жаңалықтар лентасы", "толығырақ", "пікірлер", "жарнама",
+)  # fmt: skip
+_CHROME_LINE = re.compile(
+    r"^(?:(?:" + "|".join(re.escape(p) for p in _CHROME_PHRASES) + r")[\s.:!»>|]*)+$"
+    r"|^[\d\s.,:/|+\-–—kKmM]*$",  # counters, dates and times on their own line
+    re.IGNORECASE,
+)
+
+
+def _is_chrome(text: str) -> bool:
+    lines = [line.strip() for line in _TAG.sub("\n", text).splitlines()]
+    return all(_CHROME_LINE.match(line) for line in lines)
+
+
+def _body_only_chrome(item: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+    for path, text in _texts(item, "bodies"):
+        if text.strip() and _is_chrome(text):
+            yield path, f"the body holds only page chrome ({_plain(text)[:60]!r})"
+
+
+def _normal_text(text: str) -> str:
+    return unicodedata.normalize("NFC", _plain(text)).casefold().strip(" .!?\"'«»“”")
+
+
+def _body_equals_headline(item: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+    headline = _main_headline(item)
+    if headline is None:
+        return
+    wanted = _normal_text(headline[1])
+    for path, text in _texts(item, "bodies"):
+        if wanted and _normal_text(text) == wanted:
+            yield path, "the body only repeats the headline"
+
+
+# --- names ---------------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
+def _one_edit_in_stem(a: str, b: str) -> bool:
+    """True when a and b differ by one letter, away from the inflected ending."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    ending = 3 if min(len(a), len(b)) >= 8 else 2
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if i >= min(len(a), len(b)) - ending:
+        return False  # the difference is in the ending: Казахстана/Казахстане
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :]
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer[i + 1 :] == shorter[i:]
+
+
+def _names(text: str) -> set[str]:
+    return {
+        word
+        for word in _WORD.findall(text)
+        if len(word) >= 5 and word[0].isupper() and word[1:].islower()
+    }
+
+
+def _name_variants(item: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+    for path, text in _texts(item, "bodies"):
+        names = sorted(_names(_plain(text)))
+        buckets: dict[str, list[str]] = {}
+        for name in names:
+            buckets.setdefault(name[0], []).append(name)
+        for group in buckets.values():
+            for i, first in enumerate(group):
+                for second in group[i + 1 :]:
+                    if _one_edit_in_stem(first, second):
+                        yield path, f"one name spelt two ways: {first!r} and {second!r}"
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("time.future", Severity.ERROR, "a creation time lies in the future", _future_times),
+    Rule("time.order", Severity.ERROR, "firstCreated is after versionCreated",
+         _created_after_version),
+    Rule("time.created-missing", Severity.WARNING,
+         "neither firstCreated nor contentCreated is given", _created_missing),
+    Rule("language.script", Severity.ERROR,
+         "the language tag does not match the script of the text", _language_script),
+    Rule("body.chrome-only", Severity.ERROR, "a body holds only page chrome", _body_only_chrome),
+    Rule("body.equals-headline", Severity.ERROR, "a body only repeats the headline",
+         _body_equals_headline),
+    Rule("name.variant-spelling", Severity.WARNING,
+         "near-identical spellings of one proper name in one text", _name_variants),
+)  # fmt: skip
+
+
+def check_rules(
+    item: Mapping[str, Any], ctx: RuleContext, rules: Sequence[Rule] = RULES
+) -> list[Problem]:
+    """Run every rule on a structurally valid item."""
+    return [
+        Problem(rule.code, message, path, rule.severity)
+        for rule in rules
+        for path, message in rule.check(item, ctx)
+    ]
