@@ -15,7 +15,6 @@ from typing import NoReturn, TextIO
 import orjson
 from rich.console import Console
 from rich.text import Text
-
 from wirearchive import __version__
 from wirearchive.validators import (
     AUTO,

@@ -1,9 +1,9 @@
 """Validation of news items: offline schemas, ninjs version detection, semantic rules.
 
-    >>> from wirearchive.validators import Validator
-    >>> report = Validator("profile").validate({"uri": "urn:x"})
-    >>> report.valid, report.errors[0].rule
-    (False, 'schema.required')
+>>> from wirearchive.validators import Validator
+>>> report = Validator("profile").validate({"uri": "urn:x"})
+>>> report.valid, report.errors[0].rule
+(False, 'schema.required')
 """
 
 from .detect import Detection, VersionDetector

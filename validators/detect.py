@@ -51,7 +51,9 @@ def _declared_version(document: Mapping[str, Any]) -> str | None:
         name = declared.get("name")
         if isinstance(name, str) and "ninjs" not in name.lower():
             continue  # a declaration of some other standard
-        found += [v for v in (declared.get("schema"), declared.get("version")) if isinstance(v, str)]
+        found += [
+            v for v in (declared.get("schema"), declared.get("version")) if isinstance(v, str)
+        ]
     schema = document.get("$schema")
     if isinstance(schema, str) and "ninjs" in schema.lower():
         found.append(schema)

@@ -81,13 +81,23 @@ def _decode_problem(data: bytes) -> Problem | None:
     nul = data.find(b"\x00")
     if nul != -1:
         if len(data) > 1 and (data[1:2] == b"\x00" or data[0:1] == b"\x00"):
-            return _problem("input.encoding", "UTF-16 text without a byte order mark; JSON must be UTF-8")
+            return _problem(
+                "input.encoding", "UTF-16 text without a byte order mark; JSON must be UTF-8"
+            )
         return _problem("input.binary", f"binary data, not JSON text (NUL byte at offset {nul})")
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        if exc.reason == "unexpected end of data":  # a cut inside the last character
+            start = data.rfind(b"\n", 0, exc.start) + 1
+            return _problem(
+                "json.truncated",
+                f"unexpected end of data at line {line}, column "
+                f"{len(data[start : exc.start].decode()) + 1}, inside a multi-byte "
+                "character: the document is truncated",
+            )
         byte = data[exc.start]
         return _problem(
             "input.encoding",
@@ -109,15 +119,13 @@ def parse(data: bytes) -> tuple[Any, Problem | None]:
             return None, decode
         if not data.strip():
             return None, _problem("json.syntax", "empty input, not a JSON document")
-        if exc.pos >= len(data.rstrip()):
+        if exc.pos >= len(data.decode().rstrip()):  # orjson counts characters, not bytes
             return None, _problem(
                 "json.truncated",
                 f"unexpected end of data at line {exc.lineno}, column {exc.colno}: "
                 "the document is truncated",
             )
-        return None, _problem(
-            "json.syntax", f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
-        )
+        return None, _problem("json.syntax", f"{exc.msg} at line {exc.lineno}, column {exc.colno}")
 
 
 def _too_large(limit: int) -> Problem:

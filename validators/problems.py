@@ -75,5 +75,9 @@ def _relevance(problem: Problem) -> tuple[int, bool, bool]:
 
 
 def rank(problems: Iterable[Problem]) -> list[Problem]:
-    """Order problems most useful first; stable for problems of equal relevance."""
-    return sorted(problems, key=_relevance)
+    """Order problems most useful first, once each; stable for equal relevance.
+
+    A profile that restates a rule of the schema it extends (both require ``uri``) would
+    otherwise report the same problem twice.
+    """
+    return sorted(dict.fromkeys(problems), key=_relevance)

@@ -103,7 +103,7 @@ def _refuse(uri: str) -> Any:
 
 
 def _refuse_resource(uri: str) -> referencing.Resource[Any]:
-    raise NoSuchResource(ref=uri)
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # attrs class; mypy misses it
 
 
 class SchemaRegistry:
@@ -181,14 +181,16 @@ class SchemaRegistry:
                 for part in ref[2:].split("/"):
                     node = node.get(part) if isinstance(node, dict) else None
             elif isinstance(node, dict):
-                node = node.get(step)  # type: ignore[call-overload]
+                node = node.get(step)
             elif isinstance(node, list) and isinstance(step, int) and step < len(node):
                 node = node[step]
             else:
                 return None
             if isinstance(node, dict) and isinstance(node.get("description"), str):
                 found = node["description"]
-        keyword_value = node.get(schema_path[-1]) if isinstance(node, dict) and schema_path else None
+        keyword_value = (
+            node.get(schema_path[-1]) if isinstance(node, dict) and schema_path else None
+        )
         if isinstance(keyword_value, dict) and "$ref" in keyword_value:
             return self.describe(name, [*schema_path, "$ref", "_"]) or found
         return found

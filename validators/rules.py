@@ -150,7 +150,9 @@ def _expected_scripts(tag: str) -> frozenset[str] | None:
     subtags = tag.replace("_", "-").split("-")
     for subtag in subtags[1:]:
         if len(subtag) == 4 and subtag.isalpha():  # an explicit script subtag: sr-Latn
-            return frozenset({subtag.title()})
+            if subtag.title() in _SCRIPT_PATTERNS:
+                return frozenset({subtag.title()})
+            break  # one we do not detect (zh-Hant, ja-Jpan): the language decides
     return _LANGUAGE_SCRIPTS.get(subtags[0].lower())
 
 

@@ -7,6 +7,7 @@ implementation; the tests hold the two to the same verdicts and error locations.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Protocol
 
 import jsonschema.validators
@@ -28,9 +29,17 @@ class Engine(Protocol):
     def problems(self, schema: str, instance: Any) -> list[Problem]: ...
 
 
+# When jsonschema-rs meets `additionalProperties: false` beside other keywords it may
+# report a bare false schema ("False schema does not allow {...}") without naming the
+# unexpected keys; python-jsonschema names them, so such messages are taken from it.
+_TERSE_KEYWORDS = frozenset({"additionalProperties", "unevaluatedProperties", "additionalItems"})
+
+
 def _rs_problem(error: Any, description: str | None) -> Problem:
     keyword = str(error.kind.name)
     message = str(error.message)
+    if keyword == "falseSchema" and error.schema_path and error.schema_path[-1] in _TERSE_KEYWORDS:
+        keyword = str(error.schema_path[-1])
     if description:
         message = f"{message}; expected: {description}"
     context = getattr(error.kind, "context", None)
@@ -60,6 +69,7 @@ class StructuralValidator:
     def __init__(self, registry: SchemaRegistry) -> None:
         self._registry = registry
         self._compiled: dict[str, Any] = {}
+        self._reference: ReferenceValidator | None = None
 
     def compiled(self, schema: str) -> Any:
         name = self._registry.resolve_name(schema)
@@ -81,10 +91,29 @@ class StructuralValidator:
 
     def problems(self, schema: str, instance: Any) -> list[Problem]:
         describe = self._registry.describe
-        return rank(
-            _rs_problem(error, describe(schema, tuple(error.schema_path)))
-            for error in self.compiled(schema).iter_errors(instance)
-        )
+        problems = []
+        terse = False
+        for error in self.compiled(schema).iter_errors(instance):
+            problems.append(_rs_problem(error, describe(schema, tuple(error.schema_path))))
+            terse = terse or str(error.kind.name) == "falseSchema"
+        if terse:
+            problems = self._with_reference_messages(schema, instance, problems)
+        return rank(problems)
+
+    def _with_reference_messages(
+        self, schema: str, instance: Any, problems: list[Problem]
+    ) -> list[Problem]:
+        if self._reference is None:
+            self._reference = ReferenceValidator(self._registry)
+        messages = {
+            (p.path, p.keyword): p.message for p in self._reference.problems(schema, instance)
+        }
+        return [
+            replace(p, message=messages.get((p.path, p.keyword), p.message))
+            if p.keyword in _TERSE_KEYWORDS
+            else p
+            for p in problems
+        ]
 
 
 def _reference_problem(error: ReferenceError_) -> Problem:
@@ -116,7 +145,7 @@ class ReferenceValidator:
         return validator
 
     def is_valid(self, schema: str, instance: Any) -> bool:
-        return self.compiled(schema).is_valid(instance)
+        return bool(self.compiled(schema).is_valid(instance))
 
     def problems(self, schema: str, instance: Any) -> list[Problem]:
         return rank(_reference_problem(e) for e in self.compiled(schema).iter_errors(instance))

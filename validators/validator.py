@@ -48,7 +48,9 @@ class Validator:
             self._fixed_schema = self.registry.resolve_name(schema)  # fails early on a typo
             self.engine.is_valid(self._fixed_schema, {})  # compile now, not mid-batch
 
-    def validate(self, document: Any, *, path: str | None = None, line: int | None = None) -> Report:
+    def validate(
+        self, document: Any, *, path: str | None = None, line: int | None = None
+    ) -> Report:
         note = None
         if self._detector is not None:
             detection = self._detector.detect(document)

@@ -1,0 +1,126 @@
+"""`wirearchive validate` end to end, through `run` with captured streams."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from wirearchive.crawler.cli import main, run
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+SUITE = Path(__file__).parents[1] / "data" / "iptc" / "ninjs" / "test_suite"
+
+
+def _run(*argv: str) -> tuple[int, str, str]:
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = run(list(argv), stdout, stderr)
+    return code, stdout.getvalue(), stderr.getvalue()
+
+
+def test_valid_examples_exit_zero_with_summary() -> None:
+    code, out, err = _run("validate", str(EXAMPLES))
+    assert code == 0, out
+    assert out.splitlines()[-1] == "4 documents checked: 4 valid, 0 invalid, 1 warning"
+    assert "name.variant-spelling (warning)" in out
+    assert err == ""
+
+
+def test_text_lines_name_file_line_path_and_rule(tmp_path: Path) -> None:
+    lines = (EXAMPLES / "wire-feed.jsonl").read_text().splitlines()
+    broken = json.loads(lines[1])
+    broken["language"] = "en"  # a Cyrillic body tagged English
+    del broken["uri"]
+    (tmp_path / "feed.jsonl").write_text("\n".join([lines[0], json.dumps(broken)]) + "\n")
+    code, out, _ = _run("validate", str(tmp_path / "feed.jsonl"))
+    assert code == 1
+    where = f"{tmp_path / 'feed.jsonl'}:2"
+    problems = out.splitlines()[:-1]
+    assert problems == [
+        f'{where}: $: schema.required: "uri" is a required property',
+        f"{where}: $.language: language.script: language 'en' is written in Latn, but 100% "
+        "of the letters in bodies are Cyrl",
+    ]
+    assert out.splitlines()[-1].startswith("2 documents checked: 1 valid, 1 invalid")
+
+
+def test_json_output_has_one_object_per_document(tmp_path: Path) -> None:
+    shutil.copy(EXAMPLES / "wire-feed.jsonl", tmp_path / "a.jsonl")
+    (tmp_path / "nested").mkdir()
+    (tmp_path / "nested" / "b.json").write_text('{"uri": "urn:x"}')
+    (tmp_path / "nested" / "notes.txt").write_text("not picked up from a folder")
+    code, out, err = _run("validate", "--json", str(tmp_path))
+    assert code == 1
+    assert err == ""
+    reports = [json.loads(line) for line in out.splitlines()]
+    assert [(r["path"], r["line"], r["valid"]) for r in reports] == [
+        (str(tmp_path / "a.jsonl"), 1, True),
+        (str(tmp_path / "a.jsonl"), 2, True),
+        (str(tmp_path / "a.jsonl"), 3, True),
+        (str(tmp_path / "nested" / "b.json"), None, False),
+    ]
+    assert set(reports[3]) >= {"path", "line", "valid", "schema", "errors", "warnings"}
+    assert reports[3]["schema"] == "wire-item-1.0"
+    first = reports[3]["errors"][0]
+    assert set(first) >= {"path", "rule", "message"}
+    assert first["rule"] == "schema.required"
+
+
+def test_schema_choice_auto_and_explicit() -> None:
+    path = str(SUITE / "1.0" / "should_pass" / "030_headline.json")
+    code, out, _ = _run("validate", "--schema", "auto", "--json", path)
+    assert code == 0
+    assert json.loads(out)["schema"] == "ninjs-1.6"
+    code, out, _ = _run("validate", "--schema", "ninjs-3.1", "--json", path)
+    assert code == 1
+    assert json.loads(out)["errors"][0]["rule"] == "schema.unevaluatedProperties"
+
+
+def test_every_document_is_checked_after_an_invalid_one(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_bytes(b'{"uri": ')
+    (tmp_path / "b.json").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    shutil.copy(EXAMPLES / "sputnik-kz-2024-05-29.json", tmp_path / "c.json")
+    code, out, err = _run("validate", "--json", str(tmp_path))
+    assert code == 1
+    assert err == ""
+    rules = [[e["rule"] for e in json.loads(line)["errors"]] for line in out.splitlines()]
+    assert rules == [["json.truncated"], ["input.binary"], []]
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["validate", "--schema", "ninjs-9.9", "x.json"], "unknown --schema 'ninjs-9.9'"),
+        (["validate"], "the following arguments are required: PATH"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["validate", "does/not/exist.json"], "does/not/exist.json: no such file or directory"),
+    ],
+)
+def test_usage_errors_exit_two_and_say_why(argv: list[str], needle: str) -> None:
+    code, out, err = _run(*argv)
+    assert code == 2
+    assert out == ""
+    assert needle in err
+
+
+def test_help_and_version_exit_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert "wirearchive" in capsys.readouterr().out
+
+
+def test_console_script_runs_and_never_prints_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "bad.json").write_bytes('{"headline": "Привет"}'.encode("cp1251"))
+    script = Path(sys.executable).parent / "wirearchive"
+    result = subprocess.run(
+        [str(script), "validate", str(tmp_path / "bad.json")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "input.encoding: not UTF-8: byte 0xCF at line 1, column 15" in result.stdout
+    assert "Traceback" not in result.stderr

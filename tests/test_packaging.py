@@ -1,0 +1,31 @@
+"""The wheel installs one top-level name, so it never shadows the PyPI projects called
+validators, archive, crawler or schemas."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_wheel_has_only_the_wirearchive_namespace(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path),
+         str(ROOT)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    [wheel] = tmp_path.glob("wirearchive-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    top_level = {name.split("/")[0] for name in names}
+    dist_info = {t for t in top_level if t.endswith(".dist-info")}
+    assert top_level - dist_info == {"wirearchive"}
+    assert len(dist_info) == 1
+    for package in ("validators", "archive", "crawler"):
+        assert f"wirearchive/{package}/__init__.py" in names
+    assert "wirearchive/schemas/ninjs-schema_3.1.json" in names
+    assert "wirearchive/schemas/wire-item_1.0.json" in names
+    assert "wirearchive/py.typed" in names
