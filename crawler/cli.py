@@ -13,8 +13,6 @@ from collections.abc import Iterable, Sequence
 from typing import NoReturn, TextIO
 
 import orjson
-from rich.console import Console
-from rich.text import Text
 from wirearchive import __version__
 from wirearchive.validators import (
     AUTO,
@@ -97,9 +95,13 @@ class _TextOut:
     """One line per problem, ``path[:line]: $.json.path: rule: message``, then a summary."""
 
     def __init__(self, stream: TextIO) -> None:
+        from rich.console import Console  # imported here: --json never pays for it
+
         self._console = Console(file=stream, highlight=False, soft_wrap=True)
 
     def write(self, report: Report) -> None:
+        from rich.text import Text
+
         where = report.path or "-"
         if report.line is not None:
             where = f"{where}:{report.line}"
@@ -113,6 +115,8 @@ class _TextOut:
             self._console.print(line)
 
     def summary(self, counts: dict[str, int]) -> None:
+        from rich.text import Text
+
         total = counts["valid"] + counts["invalid"]
         style = "green" if counts["invalid"] == 0 else "red"
         self._console.print(

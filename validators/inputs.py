@@ -80,7 +80,14 @@ def _decode_problem(data: bytes) -> Problem | None:
             return _problem("input.encoding", f"{name} text (byte order mark); JSON must be UTF-8")
     nul = data.find(b"\x00")
     if nul != -1:
-        if len(data) > 1 and (data[1:2] == b"\x00" or data[0:1] == b"\x00"):
+        head = data[:64]
+        if (
+            len(head) >= 4
+            and (  # ASCII-range text in UTF-16: every other byte is NUL
+                (head[1::2].count(0) == len(head[1::2]) and head[0::2].count(0) == 0)
+                or (head[0::2].count(0) == len(head[0::2]) and head[1::2].count(0) == 0)
+            )
+        ):
             return _problem(
                 "input.encoding", "UTF-16 text without a byte order mark; JSON must be UTF-8"
             )

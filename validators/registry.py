@@ -11,15 +11,15 @@ import copy
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
 import orjson
-import referencing
-import referencing.jsonschema
-from referencing.exceptions import NoSuchResource
+
+if TYPE_CHECKING:
+    import referencing
 
 __all__ = [
     "NINJS_VERSIONS",
@@ -103,6 +103,8 @@ def _refuse(uri: str) -> Any:
 
 
 def _refuse_resource(uri: str) -> referencing.Resource[Any]:
+    from referencing.exceptions import NoSuchResource
+
     raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # attrs class; mypy misses it
 
 
@@ -113,18 +115,25 @@ class SchemaRegistry:
         self._by_name: dict[str, _Entry] = {}
         for name, contents in schemas.items():
             self._by_name[name] = _Entry(name, _schema_uri(contents), contents)
-        resources = [
-            (entry.uri, referencing.Resource.from_contents(entry.contents))
-            for entry in self._by_name.values()
-        ]
-
-        self.referencing_registry: referencing.Registry[Any] = referencing.Registry(
-            retrieve=_refuse_resource  # type: ignore[call-arg]
-        ).with_resources(resources)
         self._rs_registry = jsonschema_rs.Registry(
             [(entry.uri, self.for_rust(entry.name)) for entry in self._by_name.values()],
             retriever=_refuse,
         )
+
+    @cached_property
+    def referencing_registry(self) -> referencing.Registry[Any]:
+        """The same schemas for python-jsonschema (built on first use: it is not on the
+        fast path)."""
+        import referencing
+
+        resources = [
+            (entry.uri, referencing.Resource.from_contents(entry.contents))
+            for entry in self._by_name.values()
+        ]
+        registry: referencing.Registry[Any] = referencing.Registry(
+            retrieve=_refuse_resource  # type: ignore[call-arg]
+        )
+        return registry.with_resources(resources)
 
     @classmethod
     def from_package(cls) -> SchemaRegistry:

@@ -8,15 +8,16 @@ implementation; the tests hold the two to the same verdicts and error locations.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import jsonschema.validators
 import jsonschema_rs
-from jsonschema.exceptions import ValidationError as ReferenceError_
-from jsonschema.protocols import Validator as ReferenceProtocol
 
 from .problems import Problem, format_json_path, rank
 from .registry import SchemaRegistry
+
+if TYPE_CHECKING:  # python-jsonschema is imported only when a reference check runs
+    from jsonschema.exceptions import ValidationError as ReferenceError_
+    from jsonschema.protocols import Validator as ReferenceProtocol
 
 __all__ = ["Engine", "ReferenceValidator", "StructuralValidator"]
 
@@ -138,6 +139,8 @@ class ReferenceValidator:
         name = self._registry.resolve_name(schema)
         validator = self._compiled.get(name)
         if validator is None:
+            import jsonschema.validators
+
             contents = self._registry.contents(name)
             cls = jsonschema.validators.validator_for(contents)
             validator = cls(contents, registry=self._registry.referencing_registry)

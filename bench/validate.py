@@ -1,0 +1,408 @@
+"""Benchmark: is ``wirearchive validate`` at least 10x faster than plain python-jsonschema?
+
+The archive validates whole wire feeds, so throughput is what matters, and the reason for
+the jsonschema-rs engine is speed. This measures the whole command (read, validate, rules,
+``--json`` output) against the obvious python-jsonschema loop on the same generated feed,
+checks that both give the same verdict for every item, and fails if they do not.
+
+    .venv/bin/python bench/validate.py [--items N] [--repeat R]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import io
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import jsonschema  # type: ignore[import-untyped, unused-ignore]  # types-jsonschema is optional
+from wirearchive.crawler.cli import run
+from wirearchive.validators import default_registry
+
+SEED = 20240529
+GOAL = 10.0
+INVALID_SHARE = 0.10
+NINJS_31 = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json"
+
+# --- the feed ------------------------------------------------------------------------
+
+_WORDS: dict[str, dict[str, list[str]]] = {
+    "en": {
+        "city": ["London", "Berlin", "Moscow", "Almaty", "Warsaw", "Brussels", "Geneva"],
+        "org": ["the central bank", "the finance ministry", "the port authority",
+                "the statistics office", "the national railway", "the energy regulator"],
+        "who": ["Martin Hale", "Sarah Whitfield", "Daniel Okafor", "Laura Brennan",
+                "Peter Lindqvist", "Anna Moreau"],
+        "topic": ["wheat exports", "fuel prices", "rail freight", "electricity demand",
+                  "consumer lending", "steel output", "grain shipments"],
+    },
+    "ru": {
+        "city": ["Москве", "Алматы", "Астане", "Новосибирске", "Казани", "Самаре"],
+        "org": ["Центральный банк", "министерство финансов", "таможенная служба",
+                "национальная железная дорога", "антимонопольное ведомство",
+                "бюро статистики"],
+        "who": ["Иван Петров", "Айгуль Сейткали", "Олег Смирнов", "Марина Волкова",
+                "Нурлан Абенов", "Елена Соколова"],
+        "topic": ["экспорт пшеницы", "цены на топливо", "грузовые перевозки",
+                  "потребительское кредитование", "выпуск стали", "добыча нефти"],
+    },
+    "de": {
+        "city": ["Berlin", "Hamburg", "München", "Köln", "Frankfurt", "Leipzig", "Wien"],
+        "org": ["die Bundesbank", "das Finanzministerium", "die Hafenbehörde",
+                "das Statistikamt", "die Bahn", "die Netzagentur"],
+        "who": ["Jürgen Köhler", "Sabine Hartmann", "Thomas Brückner", "Katrin Wolff",
+                "Stefan Maier", "Miriam Engel"],
+        "topic": ["der Weizenexport", "die Spritpreise", "der Güterverkehr",
+                  "der Strombedarf", "die Stahlproduktion", "die Kreditvergabe"],
+    },
+}  # fmt: skip
+
+_SENTENCES: dict[str, list[str]] = {
+    "en": [
+        "Figures published by {org} on {day} showed {topic} up {pct} percent from a year earlier.",
+        "{who}, an analyst in {city}, said the increase was broadly in line with expectations.",
+        "Traders in {city} said demand had picked up after a slow start to the quarter.",
+        "The change follows {num} consecutive months of decline, according to {org}.",
+        "{who} told reporters that the outlook for the rest of the year remained uncertain.",
+        "Officials declined to comment on whether further measures were being considered.",
+        "Market participants had expected a smaller move of about {pct} percent.",
+        "The data come as {org} prepares to publish its quarterly review next week.",
+        "Shipments through {city} reached {num} thousand tonnes in the period.",
+        "Prices eased slightly in afternoon trading as the news was digested.",
+        "Industry groups said higher costs were still weighing on smaller producers.",
+        "{who} added that weather conditions had helped to support supply.",
+        "A spokesman for {org} said the figures would be revised if new data emerged.",
+        "Some economists warned that {topic} could slow again later in the year.",
+        "The report was released earlier than usual because of a public holiday.",
+    ],
+    "ru": [
+        "По данным, которые {org} опубликовал в {day}, {topic} вырос на {pct} процента за год.",
+        "Аналитик из {city} {who} назвал рост в целом ожидаемым.",
+        "Трейдеры в {city} говорят, что спрос оживился после медленного начала квартала.",
+        "Это произошло после {num} месяцев снижения подряд, сообщили в ведомстве.",
+        "{who} заявил журналистам, что прогноз на остаток года остается неопределенным.",
+        "Официальные лица отказались комментировать возможность новых мер.",
+        "Участники рынка ожидали более скромного изменения, примерно на {pct} процента.",
+        "Данные вышли накануне публикации квартального обзора на следующей неделе.",
+        "Объем отгрузок в {city} за период достиг {num} тысяч тонн.",
+        "Во второй половине дня цены немного снизились после выхода новостей.",
+        "Отраслевые объединения отмечают, что высокие издержки давят на небольших производителей.",
+        "{who} добавил, что погодные условия поддержали предложение.",
+        "Представитель ведомства сообщил, что цифры могут быть уточнены.",
+        "Часть экономистов предупреждает о возможном замедлении к концу года.",
+        "Отчет был опубликован раньше обычного из-за праздничного дня.",
+    ],
+    "de": [
+        "Nach Angaben, die {org} am {day} veröffentlichte, stieg {topic} um {pct} Prozent.",
+        "{who}, Analyst in {city}, bezeichnete den Anstieg als weitgehend erwartet.",
+        "Händler in {city} berichteten von einer lebhafteren Nachfrage nach einem schwachen "
+        "Quartalsbeginn.",
+        "Zuvor war der Wert {num} Monate in Folge gesunken, teilte die Behörde mit.",
+        "{who} sagte, der Ausblick für den Rest des Jahres bleibe unsicher.",
+        "Zu möglichen weiteren Maßnahmen wollten sich die Verantwortlichen nicht äußern.",
+        "Marktteilnehmer hatten mit einer kleineren Bewegung von etwa {pct} Prozent gerechnet.",
+        "Die Zahlen kommen kurz vor dem Quartalsbericht, der nächste Woche erscheinen soll.",
+        "Der Umschlag in {city} erreichte im Berichtszeitraum {num} tausend Tonnen.",
+        "Am Nachmittag gaben die Preise leicht nach, nachdem die Nachricht verarbeitet war.",
+        "Branchenverbände erklärten, die hohen Kosten belasteten vor allem kleinere Betriebe.",
+        "{who} fügte hinzu, das Wetter habe das Angebot gestützt.",
+        "Ein Sprecher kündigte an, die Zahlen bei neuen Daten zu korrigieren.",
+        "Einige Ökonomen warnten vor einer erneuten Abschwächung im Herbst.",
+        "Der Bericht erschien wegen eines Feiertags früher als üblich.",
+    ],
+}
+
+_HEADLINES: dict[str, list[str]] = {
+    "en": ["{Topic} rise for a {nth} month in {city}", "{Topic} fall as {org} reports weak data",
+           "{Topic} steady ahead of quarterly review", "Analysts see {topic} recovering in {city}"],
+    "ru": ["{Topic} вырос в {city} по итогам месяца", "{Topic} снизился на фоне слабых данных",
+           "Аналитики ждут восстановления: {topic}", "{Topic}: рост {num} месяц подряд"],
+    "de": ["{Topic} legt in {city} weiter zu", "{Topic} sinkt nach schwachen Daten",
+           "Analysten erwarten Erholung: {topic}", "{Topic} steigt den {num}. Monat in Folge"],
+}  # fmt: skip
+
+_DAYS = {
+    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
+    "ru": ["понедельник", "вторник", "среду", "четверг", "пятницу"],
+    "de": ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag"],
+}
+_ZONES = [0, 0, 60, 120, 180, 300, -300, 330]  # minutes east of UTC
+_SOURCES = ["Example Wire", "Sample News Agency", "Demo Press"]
+
+
+def _fill(template: str, lang: str, rng: random.Random) -> str:
+    words = _WORDS[lang]
+    topic = rng.choice(words["topic"])
+    return template.format(
+        city=rng.choice(words["city"]),
+        org=rng.choice(words["org"]),
+        who=rng.choice(words["who"]),
+        topic=topic,
+        Topic=topic[:1].upper() + topic[1:],
+        day=rng.choice(_DAYS[lang]),
+        pct=f"{rng.uniform(0.2, 19.9):.1f}",
+        num=rng.randint(2, 12),
+        nth=rng.choice(["second", "third", "fourth", "fifth"]),
+    )
+
+
+def _timestamp(moment: datetime, rng: random.Random) -> str:
+    text = moment.isoformat(timespec="seconds")
+    return text.replace("+00:00", "Z") if rng.random() < 0.5 else text
+
+
+def valid_item(index: int, rng: random.Random) -> dict[str, Any]:
+    """A ninjs 3.1 text item that the profile and its rules accept."""
+    lang = rng.choice(["en", "ru", "de"])
+    zone = timezone(timedelta(minutes=rng.choice(_ZONES)))
+    first = datetime(2024, 1, 1, tzinfo=zone) + timedelta(seconds=rng.randrange(363 * 86400))
+    version = first + timedelta(seconds=rng.choice([0, rng.randrange(2 * 86400)]))
+    body = " ".join(_fill(s, lang, rng) for s in rng.sample(_SENTENCES[lang], rng.randint(5, 15)))
+    item: dict[str, Any] = {
+        "uri": f"urn:newsml:example.org:{first:%Y%m%d}:{lang}-{index:06d}",
+        "type": "text",
+        "version": str(rng.randint(1, 3)),
+        "firstCreated": _timestamp(first, rng),
+        "versionCreated": _timestamp(version, rng),
+        "language": lang,
+        "located": _fill("{city}", lang, rng),
+        "headlines": [
+            {"role": "main", "value": _fill(rng.choice(_HEADLINES[lang]), lang, rng)},
+        ],
+        "bodies": [
+            {
+                "role": "main",
+                "contentType": "text/plain",
+                "charCount": len(body),
+                "wordCount": len(body.split()),
+                "value": body,
+            }
+        ],
+        "infoSources": [{"name": rng.choice(_SOURCES), "role": "source"}],
+        "standard": {"name": "ninjs", "version": "3.1", "schema": NINJS_31},
+    }
+    if rng.random() < 0.3:
+        item["headlines"].append({"role": "sub", "value": _fill("{Topic}", lang, rng)})
+    return item
+
+
+def _missing_uri(item: dict[str, Any], rng: random.Random) -> None:
+    del item["uri"]
+
+
+def _no_main_headline(item: dict[str, Any], rng: random.Random) -> None:
+    item["headlines"] = [{**h, "role": "sub"} for h in item["headlines"]]
+
+
+def _unzoned_time(item: dict[str, Any], rng: random.Random) -> None:
+    item["versionCreated"] = item["versionCreated"][:19]
+
+
+def _extra_property(item: dict[str, Any], rng: random.Random) -> None:
+    item[rng.choice(["sentiment", "summary", "tags"])] = "extra"
+
+
+def _body_not_string(item: dict[str, Any], rng: random.Random) -> None:
+    body = item["bodies"][0]
+    body["value"] = body["value"].split(". ") if rng.random() < 0.5 else body["charCount"]
+
+
+def _bad_language(item: dict[str, Any], rng: random.Random) -> None:
+    item["language"] = {"en": "english", "ru": "russian", "de": "deutsch"}[item["language"]]
+
+
+def _uri_with_space(item: dict[str, Any], rng: random.Random) -> None:
+    item["uri"] = f"urn:newsml: example.org:{rng.randrange(10**6)}"
+
+
+def _wrong_standard(item: dict[str, Any], rng: random.Random) -> None:
+    item["standard"]["version"] = "3.0"
+
+
+_DEFECTS: list[Callable[[dict[str, Any], random.Random], None]] = [
+    _missing_uri, _no_main_headline, _unzoned_time, _extra_property, _body_not_string,
+    _bad_language, _uri_with_space, _wrong_standard,
+]  # fmt: skip
+
+
+def write_feed(path: Path, items: int, seed: int = SEED) -> list[bool]:
+    """Write the feed as JSON Lines; return the intended verdict (valid?) per line."""
+    rng = random.Random(seed)
+    intended: list[bool] = []
+    with path.open("w", encoding="utf-8") as out:
+        for index in range(items):
+            item = valid_item(index, rng)
+            valid = rng.random() >= INVALID_SHARE
+            if not valid:
+                for defect in rng.sample(_DEFECTS, rng.choice([1, 1, 1, 2])):
+                    defect(item, rng)
+            out.write(json.dumps(item, ensure_ascii=False) + "\n")
+            intended.append(valid)
+    return intended
+
+
+# --- the two contenders --------------------------------------------------------------
+
+
+def _text_stream() -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+
+
+def _output(stream: io.TextIOWrapper) -> str:
+    stream.flush()
+    buffer = stream.buffer
+    assert isinstance(buffer, io.BytesIO)
+    return buffer.getvalue().decode("utf-8")
+
+
+def ours(path: Path, schema: str) -> str:
+    """The whole ``wirearchive validate --json`` command, in process."""
+    stdout, stderr = _text_stream(), _text_stream()
+    code = run(["validate", "--schema", schema, "--json", str(path)], stdout, stderr)
+    if code not in (0, 1):
+        raise SystemExit(f"wirearchive validate exited {code}: {_output(stderr)}")
+    return _output(stdout)
+
+
+def baseline(path: Path, schema: str) -> str:
+    """Plain python-jsonschema with the same offline schemas, one JSON line per item."""
+    registry = default_registry()
+    validator = jsonschema.Draft202012Validator(
+        registry.contents(schema), registry=registry.referencing_registry
+    )
+    out = _text_stream()
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            errors = list(validator.iter_errors(json.loads(line)))
+            report = {
+                "path": str(path),
+                "line": number,
+                "valid": not errors,
+                "errors": [{"path": e.json_path, "message": e.message} for e in errors],
+            }
+            out.write(json.dumps(report) + "\n")
+    return _output(out)
+
+
+def subprocess_seconds(path: Path, schema: str) -> float:
+    """``wirearchive validate --json`` as its own process, interpreter start-up included."""
+    command = [str(Path(sys.executable).parent / "wirearchive"), "validate", "--schema", schema]
+    start = time.perf_counter()
+    done = subprocess.run(
+        [*command, "--json", str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"wirearchive validate exited {done.returncode}: {done.stderr!r}")
+    return seconds
+
+
+# --- measuring -----------------------------------------------------------------------
+
+
+@dataclass
+class Timing:
+    best: float = float("inf")
+    output: str = ""
+
+    def measure(self, work: Callable[[], str]) -> None:
+        gc.collect()
+        start = time.perf_counter()
+        output = work()
+        self.best = min(self.best, time.perf_counter() - start)
+        self.output = output
+
+
+def verdicts(output: str) -> list[bool]:
+    """The ``valid`` field of each JSON line, in line order."""
+    reports = [json.loads(line) for line in output.splitlines()]
+    return [r["valid"] for r in sorted(reports, key=lambda r: r["line"])]
+
+
+def _first_difference(a: Sequence[bool], b: Sequence[bool]) -> str:
+    if len(a) != len(b):
+        return f"{len(a)} verdicts against {len(b)}"
+    lines = [i + 1 for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return f"{len(lines)} items differ, first at lines {lines[:10]}"
+
+
+@dataclass
+class Result:
+    ours: float
+    baseline: float
+    subprocess: float
+    verdicts: list[bool]
+
+
+def compare(schema: str, path: Path, items: int, repeat: int) -> Result:
+    """Time both sides on one schema (best seconds of each) and check their verdicts agree."""
+    mine, theirs = Timing(), Timing()
+    for _ in range(repeat):  # interleaved, so that a noisy spell hits both sides
+        mine.measure(lambda: ours(path, schema))
+        theirs.measure(lambda: baseline(path, schema))
+    process = min(subprocess_seconds(path, schema) for _ in range(repeat))
+    a, b = verdicts(mine.output), verdicts(theirs.output)
+    if len(a) != items or a != b:
+        print(
+            f"FAIL --schema {schema}: wirearchive and python-jsonschema disagree: "
+            f"{_first_difference(a, b)}",
+            file=sys.stderr,
+        )
+        raise SystemExit(1)
+    return Result(mine.best, theirs.best, process, a)
+
+
+def _rate(items: int, seconds: float) -> str:
+    return f"{items / seconds:,.0f} items/s"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--items", type=int, default=10_000, help="items in the feed")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (best kept)")
+    args = parser.parse_args(argv)
+    if args.items < 1 or args.repeat < 1:
+        parser.error("--items and --repeat must be at least 1")
+
+    default_registry()  # loaded once per process by both sides; not part of either timing
+    with tempfile.TemporaryDirectory(prefix="wirearchive-bench-") as folder:
+        path = Path(folder) / "feed.jsonl"
+        intended = write_feed(path, args.items)
+        size = path.stat().st_size
+        print(
+            f"feed: {args.items:,} ninjs 3.1 items ({intended.count(False):,} invalid), "
+            f"{size / 1e6:.1f} MB, best of {args.repeat}"
+        )
+        for schema in ("profile", "ninjs-3.1"):
+            result = compare(schema, path, args.items, args.repeat)
+            if schema == "profile" and result.verdicts != intended:
+                print(
+                    "FAIL: the generated feed is not what it should be: "
+                    f"{_first_difference(result.verdicts, intended)}",
+                    file=sys.stderr,
+                )
+                return 1
+            label = "validate" if schema == "profile" else f"validate --schema {schema}"
+            print(
+                f"{label}: wirearchive {_rate(args.items, result.ours)}, "
+                f"baseline {_rate(args.items, result.baseline)}, "
+                f"ratio {result.baseline / result.ours:.1f}x (goal >= {GOAL:.0f}x); "
+                f"as a subprocess {_rate(args.items, result.subprocess)}, "
+                f"ratio {result.baseline / result.subprocess:.1f}x; "
+                f"{result.verdicts.count(False):,} invalid, verdicts identical"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
