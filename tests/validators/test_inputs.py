@@ -14,31 +14,11 @@ from wirearchive.crawler.cli import run
 from wirearchive.validators import Document, InputError, read_documents
 from wirearchive.validators.inputs import collect_files, parse
 
-GOOD_ITEM: dict[str, Any] = {
-    "uri": "urn:newsml:example.org:20240529:en-grain-1",
-    "type": "text",
-    "version": "1",
-    "firstCreated": "2024-05-29T07:02:11Z",
-    "versionCreated": "2024-05-29T07:02:11Z",
-    "language": "en",
-    "headlines": [
-        {"role": "main", "value": "Wheat exports from the Black Sea region rise for a third month"}
-    ],
-    "bodies": [
-        {
-            "role": "main",
-            "contentType": "text/plain",
-            "value": "Exports of wheat from Black Sea ports rose for a third straight month in "
-            "May, traders said on Wednesday.",
-        }
-    ],
-    "standard": {
-        "name": "ninjs",
-        "version": "3.1",
-        "schema": "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json",
-    },
-}
-GOOD_BYTES = json.dumps(GOOD_ITEM, ensure_ascii=False).encode()
+# A valid profile item: the first line of the example feed.
+GOOD_BYTES = (
+    (Path(__file__).parents[2] / "examples" / "wire-feed.jsonl").read_bytes().splitlines()[0]
+)
+GOOD_ITEM: dict[str, Any] = json.loads(GOOD_BYTES)
 
 
 def _write(path: Path, data: bytes) -> Path:
