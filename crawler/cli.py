@@ -132,11 +132,12 @@ class _TextOut:
         pass
 
 
-def _validate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    if args.schema not in _schema_choices():
+def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
+    choices = _schema_choices()
+    if args.schema not in choices:
         raise _UsageError(
             f"wirearchive validate: unknown --schema {args.schema!r} "
-            f"(choose from {', '.join(_schema_choices())})"
+            f"(choose from {', '.join(choices)})"
         )
     validator = Validator(args.schema)
     documents = read_documents(args.paths)
@@ -167,7 +168,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     try:
         args = _parser().parse_args(list(argv))
         if args.command == "validate":
-            return _validate(args, stdout, stderr)
+            return _validate(args, stdout)
         raise _UsageError(f"wirearchive: unknown command {args.command!r}")
     except _UsageError as exc:
         print(exc, file=stderr)
