@@ -1,7 +1,53 @@
-"""The versioned archive: records, versions, provenance, catalog (issue 2/4 builds it).
+"""The versioned archive: records, versions, provenance, raw captures, catalog, verify.
 
-Only the package exists so far; its record and provenance formats are already fixed by
-``schemas/record_1.0.json`` and ``schemas/provenance_1.0.json``.
+from wirearchive.archive import Capture, Store
+store = Store.open("archive-data")
+outcome = store.put(item, Capture(raw, "file:///in/a.json"), run=run, profile=schema_id)
+outcome.status, outcome.version     # ("new", 1), then ("unchanged", 1) for the same item
 """
 
-__all__: list[str] = []
+from .backend import BACKENDS, Backend, FileBackend, open_backend
+from .canonical import VOLATILE, canonical_bytes, digest, nfc, sha256
+from .catalog import Catalog, SQLiteCatalog
+from .store import (
+    DEFAULT_LOCATION,
+    LOCATION_ENV,
+    ArchiveError,
+    Changes,
+    Outcome,
+    Store,
+    Writer,
+    diff_records,
+    new_run_id,
+    resolve_location,
+)
+from .verify import Finding, Verification, verify
+from .warc import Capture
+
+__all__ = [
+    "BACKENDS",
+    "DEFAULT_LOCATION",
+    "LOCATION_ENV",
+    "VOLATILE",
+    "ArchiveError",
+    "Backend",
+    "Capture",
+    "Catalog",
+    "Changes",
+    "FileBackend",
+    "Finding",
+    "Outcome",
+    "SQLiteCatalog",
+    "Store",
+    "Verification",
+    "Writer",
+    "canonical_bytes",
+    "diff_records",
+    "digest",
+    "new_run_id",
+    "nfc",
+    "open_backend",
+    "resolve_location",
+    "sha256",
+    "verify",
+]

@@ -1,0 +1,450 @@
+"""The catalog: an index of the log for fast lookups, rebuildable from the files alone.
+
+`Catalog` is the interface the store uses; `SQLiteCatalog` implements it in WAL mode, so
+readers never wait for a writer and see only committed groups. The write transaction
+(``BEGIN IMMEDIATE``) doubles as the archive's write lock: versions are numbered and log
+segments are written only while it is held, so two writers cannot both make version 2.
+PostgreSQL can take SQLite's place behind the same interface where several hosts write.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import orjson
+
+from .log import LogEntry, parse_segment_name
+
+__all__ = ["Catalog", "Location", "SQLiteCatalog", "SegmentInfo"]
+
+SCHEMA_VERSION = "1"
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS segments(
+    number INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS items(
+    id TEXT PRIMARY KEY, latest INTEGER NOT NULL, digest TEXT NOT NULL,
+    first_seen TEXT NOT NULL, last_seen TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS versions(
+    id TEXT NOT NULL, version INTEGER NOT NULL, digest TEXT NOT NULL, previous TEXT,
+    seq INTEGER NOT NULL UNIQUE, segment INTEGER NOT NULL, offset INTEGER NOT NULL,
+    length INTEGER NOT NULL, archived_at TEXT NOT NULL, run TEXT NOT NULL,
+    PRIMARY KEY(id, version)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sightings(
+    seq INTEGER PRIMARY KEY, id TEXT NOT NULL, version INTEGER NOT NULL,
+    run TEXT NOT NULL, seen_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS sightings_version ON sightings(id, version);
+CREATE TABLE IF NOT EXISTS quarantine(
+    seq INTEGER PRIMARY KEY, qid TEXT NOT NULL, path TEXT, line INTEGER, rule TEXT,
+    message TEXT, segment INTEGER NOT NULL, offset INTEGER NOT NULL, length INTEGER NOT NULL,
+    at TEXT NOT NULL, run TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS quarantine_qid ON quarantine(qid);
+CREATE TABLE IF NOT EXISTS captures(
+    sha256 TEXT PRIMARY KEY, warc_file TEXT NOT NULL, record_id TEXT NOT NULL,
+    offset INTEGER NOT NULL, size INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS warcs(
+    name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size INTEGER NOT NULL,
+    records INTEGER NOT NULL, segment INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS runs(
+    run TEXT PRIMARY KEY, first_seq INTEGER NOT NULL, manifest TEXT) WITHOUT ROWID;
+"""
+_TABLES = ("segments", "items", "versions", "sightings", "quarantine", "captures", "warcs", "runs")
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a log line is: enough to read it back with one ranged read."""
+
+    segment: str
+    offset: int
+    length: int
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentInfo:
+    number: int
+    name: str
+    sha256: str
+    size: int
+    first_seq: int
+    last_seq: int
+
+
+class Catalog(Protocol):
+    """What the store asks of an index; see `SQLiteCatalog` for the meaning of each call."""
+
+    def writing(self) -> Any: ...
+    def reading(self) -> Any: ...
+    def head(self) -> tuple[int, int]: ...
+    def latest(self, ids: Iterable[str]) -> dict[str, tuple[int, str]]: ...
+    def capture(self, sha256: str) -> dict[str, Any] | None: ...
+    def index_segment(self, info: SegmentInfo, entries: Sequence[LogEntry]) -> None: ...
+    def segments(self) -> list[SegmentInfo]: ...
+    def warcs(self) -> dict[str, tuple[str, int]]: ...
+    def version_location(self, item_id: str, version: int | None) -> Location | None: ...
+    def version_rows(self, item_id: str) -> list[dict[str, Any]]: ...
+    def version_count(self) -> int: ...
+    def changes(self, since: int, until: int, limit: int | None) -> Iterator[Location]: ...
+    def quarantine_rows(self, qid: str | None) -> list[dict[str, Any]]: ...
+    def quarantine_location(self, qid: str) -> Location | None: ...
+    def runs(self) -> list[dict[str, Any]]: ...
+    def counts(self) -> dict[str, int]: ...
+    def clear(self) -> None: ...
+    def close(self) -> None: ...
+
+
+class SQLiteCatalog:
+    """The catalog in one SQLite file, in WAL mode."""
+
+    def __init__(self, path: str | Path, *, busy_timeout: float = 120.0) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(
+            self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+        )
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # The log is fsynced before the catalog commits, and recovery re-indexes any
+        # segment the catalog lost, so the catalog need not fsync every commit.
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+        self._depth = 0
+        with self.writing():
+            for statement in filter(str.strip, _DDL.split(";")):
+                self._db.execute(statement)  # executescript would commit our transaction
+            self._db.execute("INSERT OR IGNORE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """The exclusive write transaction, which is also the archive's write lock."""
+        yield from self._transaction("BEGIN IMMEDIATE")
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """A consistent snapshot for several reads."""
+        yield from self._transaction("BEGIN")
+
+    def _transaction(self, begin: str) -> Iterator[None]:
+        if self._depth:  # nested: the outer transaction decides
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._db.execute(begin)
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            self._db.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self._db.execute("COMMIT")
+
+    def head(self) -> tuple[int, int]:
+        """The last indexed segment number and the last seq, (0, 0) when empty."""
+        row = self._db.execute(
+            "SELECT number, last_seq FROM segments ORDER BY number DESC LIMIT 1"
+        ).fetchone()
+        return (row[0], row[1]) if row else (0, 0)
+
+    def latest(self, ids: Iterable[str]) -> dict[str, tuple[int, str]]:
+        """id → (latest version, its digest), for the ids the archive has."""
+        found: dict[str, tuple[int, str]] = {}
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for item_id, version, digest in self._db.execute(
+                f"SELECT id, latest, digest FROM items WHERE id IN ({marks})", chunk
+            ):
+                found[item_id] = (version, digest)
+        return found
+
+    def capture(self, sha256: str) -> dict[str, Any] | None:
+        row = self._db.execute(
+            "SELECT warc_file, record_id, offset, size FROM captures WHERE sha256 = ?", (sha256,)
+        ).fetchone()
+        if row is None:
+            return None
+        return {
+            "sha256": sha256,
+            "size": row[3],
+            "warcFile": row[0],
+            "warcRecordId": row[1],
+            "warcOffset": row[2],
+        }
+
+    def index_segment(self, info: SegmentInfo, entries: Sequence[LogEntry]) -> None:
+        """Index one segment's entries; call inside `writing`."""
+        db = self._db
+        number = info.number
+        db.execute(
+            "INSERT INTO segments VALUES(?,?,?,?,?,?)",
+            (number, info.name, info.sha256, info.size, info.first_seq, info.last_seq),
+        )
+        versions: list[tuple[Any, ...]] = []
+        sightings: list[tuple[Any, ...]] = []
+        quarantined: list[tuple[Any, ...]] = []
+        captures: list[tuple[Any, ...]] = []
+        runs: dict[str, int] = {}
+        items: dict[str, list[Any]] = {}
+        for entry in entries:
+            body = entry.body
+            if entry.kind == "version":
+                provenance = body["provenance"]
+                at = provenance["generatedAtTime"]
+                run = provenance["run"]
+                versions.append(
+                    (
+                        body["id"],
+                        body["version"],
+                        body["digest"],
+                        body["previous"],
+                        entry.seq,
+                        number,
+                        entry.offset,
+                        entry.length,
+                        at,
+                        run,
+                    )
+                )
+                capture = provenance["capture"]
+                if "warcFile" in capture:
+                    captures.append(
+                        (
+                            capture["sha256"],
+                            capture["warcFile"],
+                            capture["warcRecordId"],
+                            capture["warcOffset"],
+                            capture["size"],
+                        )
+                    )
+                state = items.get(body["id"])
+                if state is None:
+                    items[body["id"]] = [body["version"], body["digest"], at, at]
+                else:
+                    state[0], state[1], state[3] = body["version"], body["digest"], at
+            elif entry.kind == "sighting":
+                at, run = body["seenAt"], body["run"]
+                sightings.append((entry.seq, body["id"], body["version"], run, at))
+                state = items.get(body["id"])
+                if state is None:
+                    items[body["id"]] = [None, None, at, at]
+                else:
+                    state[3] = at
+            elif entry.kind == "quarantine":
+                at, run = body["at"], body["run"]
+                best = (body.get("report") or {}).get("errors") or [{}]
+                quarantined.append(
+                    (
+                        entry.seq,
+                        body["qid"],
+                        body.get("path"),
+                        body.get("line"),
+                        best[0].get("rule"),
+                        best[0].get("message"),
+                        number,
+                        entry.offset,
+                        entry.length,
+                        at,
+                        run,
+                    )
+                )
+                capture = body["provenance"].get("capture", {})
+                if "warcFile" in capture:
+                    captures.append(
+                        (
+                            capture["sha256"],
+                            capture["warcFile"],
+                            capture["warcRecordId"],
+                            capture["warcOffset"],
+                            capture["size"],
+                        )
+                    )
+            elif entry.kind == "run":
+                db.execute(
+                    "INSERT INTO runs(run, first_seq, manifest) VALUES(?,?,?) ON CONFLICT(run) "
+                    "DO UPDATE SET manifest = excluded.manifest",
+                    (body["run"], entry.seq, orjson.dumps(body).decode()),
+                )
+                continue
+            else:  # warc
+                db.execute(
+                    "INSERT INTO warcs VALUES(?,?,?,?,?)",
+                    (body["file"], body["sha256"], body["size"], body["records"], number),
+                )
+                continue
+            runs.setdefault(run, entry.seq)
+        db.executemany("INSERT INTO versions VALUES(?,?,?,?,?,?,?,?,?,?)", versions)
+        db.executemany("INSERT INTO sightings VALUES(?,?,?,?,?)", sightings)
+        db.executemany("INSERT INTO quarantine VALUES(?,?,?,?,?,?,?,?,?,?,?)", quarantined)
+        db.executemany("INSERT OR IGNORE INTO captures VALUES(?,?,?,?,?)", captures)
+        db.executemany("INSERT OR IGNORE INTO runs(run, first_seq) VALUES(?,?)", list(runs.items()))
+        for item_id, (version, digest, first, last) in items.items():
+            if version is None:  # only sighted here: the item row exists already
+                db.execute("UPDATE items SET last_seen = ? WHERE id = ?", (last, item_id))
+            else:
+                db.execute(
+                    "INSERT INTO items VALUES(?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+                    "latest = excluded.latest, digest = excluded.digest, "
+                    "last_seen = excluded.last_seen",
+                    (item_id, version, digest, first, last),
+                )
+
+    def segments(self) -> list[SegmentInfo]:
+        return [
+            SegmentInfo(*row)
+            for row in self._db.execute(
+                "SELECT number, name, sha256, size, first_seq, last_seq FROM segments "
+                "ORDER BY number"
+            )
+        ]
+
+    def warcs(self) -> dict[str, tuple[str, int]]:
+        return {
+            name: (sha, size)
+            for name, sha, size in self._db.execute("SELECT name, sha256, size FROM warcs")
+        }
+
+    def _location(self, row: tuple[int, int, int] | None) -> Location | None:
+        if row is None:
+            return None
+        number, offset, length = row
+        name = self._db.execute("SELECT name FROM segments WHERE number = ?", (number,))
+        return Location(name.fetchone()[0], offset, length)
+
+    def version_location(self, item_id: str, version: int | None) -> Location | None:
+        """Where version `version` (the latest when None) of an item is in the log."""
+        if version is None:
+            row = self._db.execute(
+                "SELECT segment, offset, length FROM versions WHERE id = ? "
+                "ORDER BY version DESC LIMIT 1",
+                (item_id,),
+            ).fetchone()
+        else:
+            row = self._db.execute(
+                "SELECT segment, offset, length FROM versions WHERE id = ? AND version = ?",
+                (item_id, version),
+            ).fetchone()
+        return self._location(row)
+
+    def version_rows(self, item_id: str) -> list[dict[str, Any]]:
+        """Every version of an item with its sightings, oldest first."""
+        rows = self._db.execute(
+            "SELECT v.version, v.digest, v.previous, v.seq, v.archived_at, v.run, "
+            "  count(s.seq), max(s.seen_at), group_concat(DISTINCT s.run) "
+            "FROM versions v LEFT JOIN sightings s ON s.id = v.id AND s.version = v.version "
+            "WHERE v.id = ? GROUP BY v.version ORDER BY v.version",
+            (item_id,),
+        ).fetchall()
+        history = []
+        for version, digest, previous, seq, at, run, count, last, runs in rows:
+            seen_runs = [run, *(r for r in (runs or "").split(",") if r and r != run)]
+            history.append(
+                {
+                    "version": version,
+                    "digest": digest,
+                    "previous": previous,
+                    "cursor": str(seq),
+                    "archivedAt": at,
+                    "run": run,
+                    "sightings": {
+                        "count": 1 + count,
+                        "firstSeen": at,
+                        "lastSeen": last or at,
+                        "runs": seen_runs,
+                    },
+                }
+            )
+        return history
+
+    def version_count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM versions").fetchone()[0])
+
+    def changes(self, since: int, until: int, limit: int | None) -> Iterator[Location]:
+        names = {
+            number: name for number, name in self._db.execute("SELECT number, name FROM segments")
+        }
+        cursor = self._db.execute(
+            "SELECT segment, offset, length FROM versions WHERE seq > ? AND seq <= ? "
+            "ORDER BY seq LIMIT ?",
+            (since, until, -1 if limit is None else limit),
+        )
+        for number, offset, length in cursor:
+            yield Location(names[number], offset, length)
+
+    def quarantine_rows(self, qid: str | None) -> list[dict[str, Any]]:
+        sql = (
+            "SELECT qid, count(*), min(at), max(at), path, line, rule, message FROM quarantine "
+            "{} GROUP BY qid ORDER BY max(seq)"
+        )
+        rows = (
+            self._db.execute(sql.format("WHERE qid = ?"), (qid,))
+            if qid
+            else self._db.execute(sql.format(""))
+        )
+        return [
+            {
+                "qid": row[0],
+                "count": row[1],
+                "firstSeen": row[2],
+                "lastSeen": row[3],
+                "path": row[4],
+                "line": row[5],
+                "rule": row[6],
+                "message": row[7],
+            }
+            for row in rows
+        ]
+
+    def quarantine_location(self, qid: str) -> Location | None:
+        row = self._db.execute(
+            "SELECT segment, offset, length FROM quarantine WHERE qid = ? ORDER BY seq DESC "
+            "LIMIT 1",
+            (qid,),
+        ).fetchone()
+        return self._location(row)
+
+    def runs(self) -> list[dict[str, Any]]:
+        found = []
+        for run, manifest in self._db.execute("SELECT run, manifest FROM runs ORDER BY run"):
+            found.append(
+                orjson.loads(manifest) if manifest else {"run": run, "status": "unfinished"}
+            )
+        return found
+
+    def counts(self) -> dict[str, int]:
+        one = self._db.execute
+        return {
+            "items": one("SELECT count(*) FROM items").fetchone()[0],
+            "versions": one("SELECT count(*) FROM versions").fetchone()[0],
+            "sightings": one("SELECT count(*) FROM sightings").fetchone()[0],
+            "quarantined": one("SELECT count(DISTINCT qid) FROM quarantine").fetchone()[0],
+            "segments": one("SELECT count(*) FROM segments").fetchone()[0],
+            "warcFiles": one("SELECT count(*) FROM warcs").fetchone()[0],
+            "runs": one("SELECT count(*) FROM runs").fetchone()[0],
+        }
+
+    def clear(self) -> None:
+        """Empty every table; `reindex` refills them inside the same transaction."""
+        for table in _TABLES:
+            self._db.execute(f"DELETE FROM {table}")
+
+
+def segment_number(name: str) -> int:
+    number = parse_segment_name(name)
+    if number is None:
+        raise ValueError(f"{name}: not a log segment name")
+    return number

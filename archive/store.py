@@ -1,0 +1,623 @@
+"""The versioned store: put, get, history, diff, the change feed, quarantine, recovery.
+
+A `Writer` collects puts and quarantines into a commit group. `Writer.commit` does the
+expensive, lock-free part first (NFC, canonical digest), then, holding the catalog's write
+lock, numbers the versions, writes the group's WARC file and one log segment (each whole and
+fsynced) and indexes the segment. Outcomes are returned only after that, so a version
+reported written is durable. A writer killed at any instant leaves either no segment, or
+a complete one that the next writer (or `Store.open`) indexes before doing anything else.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import os
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import orjson
+from wirearchive import __version__
+
+from .backend import Backend, open_backend
+from .canonical import canonical_bytes, nfc, sha256
+from .catalog import Catalog, Location, SegmentInfo, SQLiteCatalog
+from .log import LogEntry, LogError, decode_at, encode_entry, read_entries, segment_name
+from .warc import Capture, CaptureRef, WarcBuilder, read_payload
+
+__all__ = [
+    "DEFAULT_LOCATION",
+    "LOCATION_ENV",
+    "ArchiveError",
+    "Changes",
+    "Outcome",
+    "Store",
+    "Writer",
+    "new_run_id",
+    "resolve_location",
+]
+
+DEFAULT_LOCATION = "archive-data"
+LOCATION_ENV = "WIREARCHIVE_ARCHIVE"
+CATALOG_NAME = "catalog.sqlite"
+SOFTWARE = f"wirearchive/{__version__}"
+
+Status = Literal["new", "updated", "unchanged", "quarantined"]
+
+
+class ArchiveError(Exception):
+    """The archive cannot do what was asked: damaged files, a bad cursor, no such item."""
+
+
+def resolve_location(location: str | None, environ: Mapping[str, str] = os.environ) -> str:
+    """``--archive DIR``, else ``$WIREARCHIVE_ARCHIVE``, else ``./archive-data``."""
+    return location or environ.get(LOCATION_ENV) or DEFAULT_LOCATION
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    """Sortable and unique: the start time, then random hex."""
+    moment = now or datetime.now(UTC)
+    return f"run-{moment.strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:8]}"
+
+
+def warc_name(number: int) -> str:
+    return f"warc/{number:012d}.warc.gz"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one put or quarantine, known only once it is durable."""
+
+    status: Status
+    id: str | None
+    version: int | None
+    digest: str | None
+    cursor: str
+    qid: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        found = {"status": self.status, "id": self.id, "version": self.version}
+        if self.digest:
+            found["digest"] = self.digest
+        if self.qid:
+            found["qid"] = self.qid
+        return found
+
+
+@dataclass(slots=True)
+class _Put:
+    item: dict[str, Any]
+    digest: str
+    capture: Capture
+    provenance: dict[str, Any]
+    warnings: list[dict[str, Any]]
+    profile: str
+
+
+@dataclass(slots=True)
+class _Quarantine:
+    qid: str
+    capture: Capture | None
+    report: dict[str, Any]
+    item: Any
+    provenance: dict[str, Any]
+    path: str | None
+    line: int | None
+
+
+@dataclass(slots=True)
+class _Group:
+    """The lines of one segment being built, and what they mean for the catalog."""
+
+    number: int
+    seq: int
+    lines: list[bytes] = field(default_factory=list)
+    entries: list[LogEntry] = field(default_factory=list)
+    size: int = 0
+
+    def add(self, kind: str, body: dict[str, Any]) -> int:
+        self.seq += 1
+        line = encode_entry(self.seq, kind, body)
+        name = segment_name(self.number)
+        self.entries.append(
+            LogEntry(name, len(self.lines) + 1, self.size, len(line), self.seq, kind, body)
+        )
+        self.lines.append(line)
+        self.size += len(line)
+        return self.seq
+
+
+def quarantine_id(capture: Capture | None, provenance: Mapping[str, Any], report: Any) -> str:
+    """Same bad bytes, same id, so a feed that keeps sending them makes one entry."""
+    known = capture.sha256 if capture else provenance.get("capture", {}).get("sha256")
+    basis = known or sha256(orjson.dumps([provenance.get("wasDerivedFrom"), report]))
+    return "q-" + basis.removeprefix("sha256:")[:20]
+
+
+class Writer:
+    """A commit group: collect puts and quarantines, then `commit` them together."""
+
+    def __init__(self, store: Store, run: str, *, source: str | None = None) -> None:
+        self._store = store
+        self.run = run
+        self.source = source
+        self._pending: list[_Put | _Quarantine] = []
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    def put(
+        self,
+        item: Mapping[str, Any],
+        capture: Capture,
+        *,
+        provenance: Mapping[str, Any] | None = None,
+        warnings: Sequence[Mapping[str, Any]] = (),
+        profile: str,
+    ) -> None:
+        """Queue a valid item; the store fills in version, digest and the capture's place."""
+        uri = item.get("uri")
+        if not isinstance(uri, str) or not uri:
+            raise ValueError("an archived item needs a uri, its id in the archive")
+        normalized = nfc(dict(item))
+        digest = sha256(canonical_bytes(normalized, is_nfc=True))
+        kept = [{"path": w["path"], "rule": w["rule"], "message": w["message"]} for w in warnings]
+        self._pending.append(
+            _Put(normalized, digest, capture, dict(provenance or {}), kept, profile)
+        )
+
+    def quarantine(
+        self,
+        *,
+        capture: Capture | None,
+        report: Mapping[str, Any],
+        item: Any = None,
+        provenance: Mapping[str, Any] | None = None,
+        path: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        """Queue an input that failed, with everything needed to see why and retry it."""
+        facts = dict(provenance or {})
+        qid = quarantine_id(capture, facts, report)
+        self._pending.append(_Quarantine(qid, capture, dict(report), item, facts, path, line))
+
+    def commit(self) -> list[Outcome]:
+        """Make the group durable and indexed; return one outcome per queued input, in order."""
+        if not self._pending:
+            return []
+        pending, self._pending = self._pending, []
+        return self._store._commit(pending, self.run, self.source)
+
+
+class Changes:
+    """The versions archived after a cursor, oldest first; `cursor` is where to resume."""
+
+    def __init__(self, store: Store, since: str | None, limit: int | None) -> None:
+        self._store = store
+        self._since = _parse_cursor(since)
+        self._limit = limit
+        self.cursor = str(self._since)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        catalog = self._store.catalog
+        with catalog.reading():
+            _, head = catalog.head()
+            if self._since > head:
+                raise ArchiveError(f"cursor {self._since} is ahead of this archive ({head})")
+            count = 0
+            for location in catalog.changes(self._since, head, self._limit):
+                entry = self._store._read_entry(location)
+                count += 1
+                self.cursor = str(entry.seq)
+                yield entry.body
+            if self._limit is None or count < self._limit:
+                self.cursor = str(head)
+
+
+def _parse_cursor(cursor: str | None) -> int:
+    if cursor is None or cursor == "":
+        return 0
+    if not cursor.isdigit():
+        raise ArchiveError(f"not a cursor: {cursor!r} (use one that export printed)")
+    return int(cursor)
+
+
+class Store:
+    """One archive: a backend for the files and a catalog that indexes them."""
+
+    def __init__(
+        self, backend: Backend, catalog: Catalog, *, gzip: bool = True, software: str = SOFTWARE
+    ) -> None:
+        self.backend = backend
+        self.catalog = catalog
+        self._gzip = gzip
+        self._software = software
+
+    @classmethod
+    def open(cls, location: str | None = None, *, recover: bool = True, gzip: bool = True) -> Store:
+        """Open (creating if needed) the archive at a location; see `resolve_location`."""
+        backend = open_backend(resolve_location(location))
+        if backend.local_root is None:
+            raise ArchiveError(f"{backend!r}: no local directory for the SQLite catalog")
+        store = cls(backend, SQLiteCatalog(backend.local_root / CATALOG_NAME), gzip=gzip)
+        if recover:
+            store.recover()
+        return store
+
+    def close(self) -> None:
+        self.catalog.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing -------------------------------------------------------------
+
+    def writer(self, run: str, *, source: str | None = None) -> Writer:
+        return Writer(self, run, source=source)
+
+    def put(
+        self,
+        item: Mapping[str, Any],
+        capture: Capture,
+        *,
+        run: str,
+        provenance: Mapping[str, Any] | None = None,
+        warnings: Sequence[Mapping[str, Any]] = (),
+        profile: str,
+        source: str | None = None,
+    ) -> Outcome:
+        """Put one item in a group of its own."""
+        writer = self.writer(run, source=source)
+        writer.put(item, capture, provenance=provenance, warnings=warnings, profile=profile)
+        return writer.commit()[0]
+
+    def finish_run(self, manifest: Mapping[str, Any]) -> None:
+        """Log a run's manifest, and keep a readable copy in ``runs/<run>.json``."""
+        body = dict(manifest)
+        with self.catalog.writing():
+            self._catch_up()
+            number, seq = self.catalog.head()
+            group = _Group(number + 1, seq)
+            group.add("run", body)
+            self._write_group(group)
+            self.backend.replace(
+                f"runs/{body['run']}.json", [orjson.dumps(body, option=orjson.OPT_INDENT_2)]
+            )
+
+    def _commit(
+        self, pending: list[_Put | _Quarantine], run: str, source: str | None
+    ) -> list[Outcome]:
+        outcomes: list[Outcome] = []
+        with self.catalog.writing():
+            self._catch_up()
+            number, seq = self.catalog.head()
+            group = _Group(number + 1, seq)
+            latest = self.catalog.latest(p.item["uri"] for p in pending if isinstance(p, _Put))
+            warc = WarcBuilder(warc_name(group.number), software=self._software, gzip=self._gzip)
+            refs: dict[str, dict[str, Any]] = {}
+            now = utc_now()
+            records: list[tuple[str, dict[str, Any]]] = []
+            for entry in pending:
+                if isinstance(entry, _Put):
+                    outcome, kind, body = self._version(entry, latest, warc, refs, run, source, now)
+                else:
+                    outcome, kind, body = self._quarantined(entry, warc, refs, run, source, now)
+                records.append((kind, body))
+                outcomes.append(outcome)
+            if len(warc):
+                chunks = warc.chunks()
+                digest = sha256(b"".join(chunks))
+                # `replace`: a writer killed before its segment may have left this name behind.
+                size = self.backend.replace(warc.name, chunks)
+                group.add(
+                    "warc",
+                    {"file": warc.name, "sha256": digest, "size": size, "records": len(warc)},
+                )
+            cursors = [group.add(kind, body) for kind, body in records]
+            self._write_group(group)
+        return [
+            Outcome(o.status, o.id, o.version, o.digest, str(c), o.qid)
+            for o, c in zip(outcomes, cursors, strict=True)
+        ]
+
+    def _capture_ref(
+        self, capture: Capture, warc: WarcBuilder, refs: dict[str, dict[str, Any]]
+    ) -> dict[str, Any]:
+        """The stored copy of these bytes: an earlier one if the archive has them already."""
+        digest = capture.sha256
+        ref = refs.get(digest) or self.catalog.capture(digest)
+        if ref is None:
+            made: CaptureRef = warc.add(capture)
+            ref = made.to_provenance()
+        refs[digest] = ref
+        return {
+            "retrievedAt": _iso(capture.retrieved_at),
+            "mediaType": capture.media_type,
+            **ref,
+        }
+
+    def _provenance(
+        self,
+        facts: Mapping[str, Any],
+        capture: dict[str, Any] | None,
+        target_uri: str | None,
+        run: str,
+        source: str | None,
+        now: str,
+    ) -> dict[str, Any]:
+        """Complete the provenance facts a reader gave with what only the store knows."""
+        provenance = dict(facts)
+        provenance.setdefault("wasDerivedFrom", {"url": target_uri} if target_uri else {})
+        if capture is not None:
+            provenance["capture"] = {**provenance.get("capture", {}), **capture}
+        provenance["generatedAtTime"] = now
+        provenance["wasAttributedTo"] = {
+            **provenance.get("wasAttributedTo", {}),
+            "agent": "wirearchive",
+            "version": __version__,
+        }
+        provenance["run"] = run
+        provenance.setdefault("steps", [])
+        if source and "source" not in provenance:
+            provenance["source"] = source
+        return provenance
+
+    def _version(
+        self,
+        put: _Put,
+        latest: dict[str, tuple[int, str]],
+        warc: WarcBuilder,
+        refs: dict[str, dict[str, Any]],
+        run: str,
+        source: str | None,
+        now: str,
+    ) -> tuple[Outcome, str, dict[str, Any]]:
+        uri = put.item["uri"]
+        current = latest.get(uri)
+        if current is not None and current[1] == put.digest:
+            sighting = {
+                "id": uri,
+                "version": current[0],
+                "digest": put.digest,
+                "run": run,
+                "seenAt": now,
+                "capture": {"sha256": put.capture.sha256, "size": len(put.capture.data)},
+                "wasDerivedFrom": put.provenance.get("wasDerivedFrom", {}),
+            }
+            return Outcome("unchanged", uri, current[0], put.digest, ""), "sighting", sighting
+        version = current[0] + 1 if current else 1
+        previous = current[1] if current else None
+        latest[uri] = (version, put.digest)
+        capture = self._capture_ref(put.capture, warc, refs)
+        record = {
+            "id": uri,
+            "version": version,
+            "item": {**put.item, "version": str(version)},
+            "provenance": self._provenance(
+                put.provenance, capture, put.capture.target_uri, run, source, now
+            ),
+            "validation": {"profile": put.profile, "warnings": put.warnings},
+            "digest": put.digest,
+            "previous": previous,
+        }
+        status: Status = "updated" if current else "new"
+        return Outcome(status, uri, version, put.digest, ""), "version", record
+
+    def _quarantined(
+        self,
+        entry: _Quarantine,
+        warc: WarcBuilder,
+        refs: dict[str, dict[str, Any]],
+        run: str,
+        source: str | None,
+        now: str,
+    ) -> tuple[Outcome, str, dict[str, Any]]:
+        capture = self._capture_ref(entry.capture, warc, refs) if entry.capture else None
+        target = entry.capture.target_uri if entry.capture else None
+        body = {
+            "qid": entry.qid,
+            "run": run,
+            "at": now,
+            "path": entry.path,
+            "line": entry.line,
+            "report": entry.report,
+            "item": entry.item,
+            "provenance": self._provenance(entry.provenance, capture, target, run, source, now),
+        }
+        return Outcome("quarantined", None, None, None, "", entry.qid), "quarantine", body
+
+    def _write_group(self, group: _Group) -> None:
+        data = b"".join(group.lines)
+        name = segment_name(group.number)
+        self.backend.create(name, [data])
+        info = SegmentInfo(
+            group.number, name, sha256(data), len(data), group.entries[0].seq, group.seq
+        )
+        self.catalog.index_segment(info, group.entries)
+
+    # -- recovery --------------------------------------------------------------
+
+    def _catch_up(self) -> list[str]:
+        """Index segments that exist but the catalog does not know (a writer died between)."""
+        notes = []
+        number, _ = self.catalog.head()
+        while self.backend.exists(name := segment_name(number + 1)):
+            number += 1
+            data = self.backend.read(name)
+            try:
+                entries = list(read_entries(name, io.BytesIO(data)))
+            except LogError as exc:
+                raise ArchiveError(f"cannot index {name}: {exc}") from exc
+            if not entries:
+                raise ArchiveError(f"cannot index {name}: empty segment")
+            info = SegmentInfo(
+                number, name, sha256(data), len(data), entries[0].seq, entries[-1].seq
+            )
+            self.catalog.index_segment(info, entries)
+            notes.append(f"indexed {name}, which a writer finished before it stopped")
+        return notes
+
+    def recover(self) -> list[str]:
+        """Bring the catalog up to the log and clear what a killed writer left half-done."""
+        with self.catalog.writing():
+            notes = self._catch_up()
+            notes += [f"removed unfinished {name}" for name in self.backend.discard_incomplete()]
+            number, _ = self.catalog.head()
+            orphan = warc_name(number + 1)
+            if self.backend.exists(orphan):
+                self.backend.delete(orphan)
+                notes.append(f"removed {orphan}, written by a writer that stopped before its log")
+        return notes
+
+    def reindex(self) -> dict[str, Any]:
+        """Rebuild the catalog from the log files alone, in one transaction."""
+        problems: list[str] = []
+        with self.catalog.writing():
+            self.catalog.clear()
+            names = [n for n in self.backend.names("log/") if n.endswith(".jsonl")]
+            expected = 1
+            for name in names:
+                number = int(name.removeprefix("log/").removesuffix(".jsonl"))
+                if number != expected:
+                    problems.append(f"log/ has no segment {segment_name(expected)}")
+                data = self.backend.read(name)
+                try:
+                    entries = list(read_entries(name, io.BytesIO(data)))
+                except LogError as exc:
+                    problems.append(str(exc))
+                    expected = number + 1
+                    continue
+                self.catalog.index_segment(
+                    SegmentInfo(
+                        number, name, sha256(data), len(data), entries[0].seq, entries[-1].seq
+                    ),
+                    entries,
+                )
+                expected = number + 1
+            counts = self.catalog.counts()
+        return {"counts": counts, "problems": problems}
+
+    # -- reading ------------------------------------------------------------------
+
+    def _read_entry(self, location: Location) -> LogEntry:
+        data = self.backend.read(location.segment, location.offset, location.length)
+        try:
+            return decode_at(location.segment, data)
+        except LogError as exc:
+            raise ArchiveError(f"{location.segment} at byte {location.offset}: {exc}") from exc
+
+    def get(self, item_id: str, version: int | None = None) -> dict[str, Any] | None:
+        """The record of an item's version `version`, or of its latest; None if absent."""
+        location = self.catalog.version_location(item_id, version)
+        return None if location is None else self._read_entry(location).body
+
+    def raw(self, item_id: str, version: int | None = None) -> bytes:
+        """The exact input bytes a version was made from, read back from its WARC record."""
+        record = self.get(item_id, version)
+        if record is None:
+            raise ArchiveError(f"{item_id}: no such item or version")
+        return self.capture_bytes(record["provenance"]["capture"])
+
+    def capture_bytes(self, capture: Mapping[str, Any]) -> bytes:
+        name, offset = capture["warcFile"], capture["warcOffset"]
+        with self.backend.open(name) as stream:
+            record_id, payload = read_payload(stream, offset)
+        if record_id != capture["warcRecordId"] or sha256(payload) != capture["sha256"]:
+            raise ArchiveError(f"{name} at byte {offset}: not the capture the provenance names")
+        return payload
+
+    def history(self, item_id: str) -> list[dict[str, Any]]:
+        """Every version of an item, oldest first, with when and how often it was seen."""
+        return self.catalog.version_rows(item_id)
+
+    def changes(self, since: str | None = None, limit: int | None = None) -> Changes:
+        """Records archived after `since` (a cursor from an earlier call), in order."""
+        return Changes(self, since, limit)
+
+    def quarantined(self, qid: str | None = None) -> list[dict[str, Any]]:
+        """Quarantined inputs, one row per distinct input, most recent last."""
+        return self.catalog.quarantine_rows(qid)
+
+    def quarantine_entry(self, qid: str) -> dict[str, Any] | None:
+        """The full latest quarantine entry for an input: report, item, provenance."""
+        location = self.catalog.quarantine_location(qid)
+        return None if location is None else self._read_entry(location).body
+
+    def runs(self) -> list[dict[str, Any]]:
+        return self.catalog.runs()
+
+    def summary(self) -> dict[str, Any]:
+        return self.catalog.counts()
+
+    def diff(self, item_id: str, a: int, b: int) -> dict[str, Any]:
+        """What changed between two versions: fields, and the body text as a unified diff."""
+        old, new = self.get(item_id, a), self.get(item_id, b)
+        for number, record in ((a, old), (b, new)):
+            if record is None:
+                raise ArchiveError(f"{item_id}: no version {number}")
+        assert old is not None
+        assert new is not None
+        return diff_records(old, new)
+
+
+def _iso(moment: datetime) -> str:
+    moment = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _leaves(value: Any, path: str = "$") -> Iterator[tuple[str, Any]]:
+    if isinstance(value, dict) and value:
+        for key, item in value.items():
+            yield from _leaves(item, f"{path}.{key}")
+    elif isinstance(value, list) and value:
+        for index, item in enumerate(value):
+            yield from _leaves(item, f"{path}[{index}]")
+    else:
+        yield path, value
+
+
+def _body_text(item: Mapping[str, Any]) -> list[str]:
+    bodies = item.get("bodies") or []
+    main = [b for b in bodies if isinstance(b, dict) and b.get("role") == "main"] or bodies
+    text = main[0].get("value", "") if main and isinstance(main[0], dict) else ""
+    return [line if line.endswith("\n") else line + "\n" for line in str(text).splitlines()]
+
+
+def diff_records(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    """Field-level changes between two records' items (the archive's `version` left out)."""
+    before = {p: v for p, v in _leaves(old["item"]) if p != "$.version"}
+    after = {p: v for p, v in _leaves(new["item"]) if p != "$.version"}
+    changed = [
+        {"path": p, "from": before.get(p), "to": after.get(p)}
+        for p in sorted(before.keys() | after.keys())
+        if before.get(p, _MISSING) != after.get(p, _MISSING)
+    ]
+    label = f"{old['id']} v{{}}"
+    body = "".join(
+        difflib.unified_diff(
+            _body_text(old["item"]),
+            _body_text(new["item"]),
+            fromfile=label.format(old["version"]),
+            tofile=label.format(new["version"]),
+        )
+    )
+    return {
+        "id": old["id"],
+        "from": old["version"],
+        "to": new["version"],
+        "changed": changed,
+        "body": body,
+    }
+
+
+_MISSING = object()
