@@ -16,8 +16,11 @@ $(STAMP): pyproject.toml $(SOURCES)
 	$(PY) -m pip install --quiet ".[dev]"
 	touch $(STAMP)
 
+# The demo archive is ./archive-data (or $$WIREARCHIVE_ARCHIVE); a second run shows the
+# same inputs as "unchanged" sightings, not new versions.
 demo: $(STAMP)
-	$(VENV)/bin/wirearchive validate examples/
+	$(VENV)/bin/wirearchive ingest examples/
+	$(VENV)/bin/wirearchive summary
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -37,6 +40,7 @@ test: lint types unit
 
 bench: $(STAMP)
 	$(PY) bench/validate.py
+	$(PY) bench/archive.py
 
 clean:
 	rm -rf $(VENV) $(TYPECHECK) build dist *.egg-info

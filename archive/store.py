@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import io
 import os
+import re
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -586,11 +587,16 @@ def _leaves(value: Any, path: str = "$") -> Iterator[tuple[str, Any]]:
         yield path, value
 
 
+_BLOCK_END = re.compile(r"(</(?:p|h[1-6]|li|div|blockquote|pre|table|tr)>|<br\s*/?>)", re.I)
+
+
 def _body_text(item: Mapping[str, Any]) -> list[str]:
+    """The main body as lines; HTML is broken after each block so the diff reads by paragraph."""
     bodies = item.get("bodies") or []
     main = [b for b in bodies if isinstance(b, dict) and b.get("role") == "main"] or bodies
-    text = main[0].get("value", "") if main and isinstance(main[0], dict) else ""
-    return [line if line.endswith("\n") else line + "\n" for line in str(text).splitlines()]
+    text = str(main[0].get("value", "")) if main and isinstance(main[0], dict) else ""
+    text = _BLOCK_END.sub("\\1\n", text)
+    return [line + "\n" for line in text.splitlines()]
 
 
 def diff_records(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,19 +1,22 @@
 """The ``wirearchive`` command line.
 
 `main` is the console entry point; `run` does the work against the streams it is given,
-so tests call it directly. Exit codes: 0 all good, 1 some input invalid (the rest still
-processed), 2 usage error or an unreadable path.
+so tests call it directly. Exit codes: 0 all good, 1 some input invalid or quarantined,
+or a problem found (the rest still processed), 2 usage error or a fatal fault (an
+unreadable path, an archive that cannot be opened).
 """
 
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Iterable, Sequence
 from typing import NoReturn, TextIO
 
 import orjson
 from wirearchive import __version__
+from wirearchive.archive import ArchiveError
 from wirearchive.validators import (
     AUTO,
     PROFILE,
@@ -25,6 +28,8 @@ from wirearchive.validators import (
     default_registry,
     read_documents,
 )
+
+from ._archive_cli import COMMANDS, add_archive_commands
 
 __all__ = ["main", "run"]
 
@@ -63,6 +68,7 @@ def _parser() -> _Parser:
     )
     validate.add_argument("--json", action="store_true", help="one JSON report per document")
     validate.add_argument("paths", nargs="+", metavar="PATH")
+    add_archive_commands(commands)
     return parser
 
 
@@ -167,14 +173,18 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """Run one command; return its exit code. Never raises for bad input or usage."""
     try:
         args = _parser().parse_args(list(argv))
+        args.argv = list(argv)
         if args.command == "validate":
             return _validate(args, stdout)
-        raise _UsageError(f"wirearchive: unknown command {args.command!r}")
+        return COMMANDS[args.command](args, stdout, stderr)
     except _UsageError as exc:
         print(exc, file=stderr)
         return EXIT_USAGE
-    except (InputError, SchemaNotFound) as exc:
+    except (InputError, SchemaNotFound, ArchiveError, sqlite3.Error) as exc:
         print(f"wirearchive: {exc}", file=stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # an archive folder we may not create or write, a full disk
+        print(f"wirearchive: {exc.filename or ''}: {exc.strerror or exc}", file=stderr)
         return EXIT_USAGE
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else EXIT_OK

@@ -7,7 +7,7 @@
 """
 
 from .detect import Detection, VersionDetector
-from .inputs import DEFAULT_MAX_BYTES, Document, InputError, read_documents
+from .inputs import DEFAULT_MAX_BYTES, Document, InputError, collect_files, read_documents
 from .problems import Problem, Severity, format_json_path, rank
 from .registry import NINJS_VERSIONS, PROFILE, SchemaNotFound, SchemaRegistry, default_registry
 from .report import Report
@@ -36,6 +36,7 @@ __all__ = [
     "StructuralValidator",
     "Validator",
     "VersionDetector",
+    "collect_files",
     "default_registry",
     "format_json_path",
     "rank",

@@ -48,6 +48,9 @@ class Document:
     line: int | None
     data: Any = None
     problem: Problem | None = None
+    #: The exact bytes the document was read from (a line without its newline); None
+    #: when they were not read because the input is over the size limit.
+    raw: bytes | None = None
 
 
 def collect_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -145,7 +148,7 @@ def _read_whole(path: Path, limit: int) -> Document:
     if len(data) > limit:
         return Document(str(path), None, problem=_too_large(limit))
     parsed, problem = parse(data)
-    return Document(str(path), None, parsed, problem)
+    return Document(str(path), None, parsed, problem, data)
 
 
 def _skip_rest_of_line(handle: BinaryIO) -> None:
@@ -167,7 +170,7 @@ def _read_lines(path: Path, limit: int) -> Iterator[Document]:
             if not line.strip():
                 continue
             parsed, problem = parse(line)
-            yield Document(name, number, parsed, problem)
+            yield Document(name, number, parsed, problem, line.removesuffix(b"\n"))
 
 
 def read_documents(

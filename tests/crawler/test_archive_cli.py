@@ -1,0 +1,237 @@
+"""The archive commands end to end through `run`: output formats, exit codes, locations."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from wirearchive.crawler.cli import run
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+SAMPLE = EXAMPLES / "sputnik-kz-2024-05-29.json"
+SAMPLE_ID = json.loads(SAMPLE.read_text())["uri"]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _run(*argv: str, stderr: io.StringIO | None = None) -> tuple[int, str, str]:
+    stdout, err = io.StringIO(), stderr if stderr is not None else io.StringIO()
+    code = run(list(argv), stdout, err)
+    return code, stdout.getvalue(), err.getvalue()
+
+
+def _run_bytes(*argv: str) -> tuple[int, bytes]:
+    raw = io.BytesIO()
+    stdout = io.TextIOWrapper(raw, encoding="utf-8")
+    code = run(list(argv), stdout, io.StringIO())
+    stdout.flush()
+    return code, raw.getvalue()
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> str:
+    location = str(tmp_path / "archive")
+    code, _, err = _run("ingest", "--archive", location, str(EXAMPLES))
+    assert code == 0, err
+    return location
+
+
+def _edited(tmp_path: Path) -> Path:
+    item = json.loads(SAMPLE.read_text())
+    item["headlines"][0]["value"] = "В Астане министры подписали соглашения"
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(item, ensure_ascii=False))
+    return path
+
+
+def test_ingest_json_prints_exactly_the_run_counts(tmp_path: Path) -> None:
+    code, out, _ = _run("ingest", "--archive", str(tmp_path / "a"), "--json", str(EXAMPLES))
+    assert code == 0
+    summary = json.loads(out)
+    assert list(summary) == ["run", "new", "updated", "unchanged", "quarantined", "failed"]
+    assert summary["new"] == 4
+    code, out, _ = _run("ingest", "--archive", str(tmp_path / "a"), "--json", str(EXAMPLES))
+    assert json.loads(out)["unchanged"] == 4
+
+
+def test_ingest_text_names_quarantined_inputs_and_exits_one(tmp_path: Path) -> None:
+    (tmp_path / "bad.json").write_text('{"uri": "urn:x", ')
+    code, out, _ = _run(
+        "ingest", "--archive", str(tmp_path / "a"), str(tmp_path / "bad.json"), str(SAMPLE)
+    )
+    assert code == 1
+    lines = out.splitlines()
+    assert (
+        lines[0] == f"{tmp_path / 'bad.json'}: quarantined: $: json.truncated: unexpected "
+        "end of data at line 1, column 18: the document is truncated"
+    )
+    assert lines[1].endswith("2 inputs: 1 new, 0 updated, 0 unchanged, 1 quarantined, 0 failed")
+
+
+def test_ingest_events_stream_one_line_per_input_then_counts(tmp_path: Path) -> None:
+    code, out, _ = _run(
+        "ingest",
+        "--archive",
+        str(tmp_path / "a"),
+        "--events",
+        "--batch",
+        "2",
+        str(EXAMPLES / "wire-feed.jsonl"),
+    )
+    assert code == 0
+    *events, summary = [json.loads(line) for line in out.splitlines()]
+    assert [(e["line"], e["status"], e["version"]) for e in events] == [
+        (1, "new", 1),
+        (2, "new", 1),
+        (3, "new", 1),
+    ]
+    assert summary["new"] == 3
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
+    terminal = _Terminal()
+    code, _, _ = _run("ingest", "--archive", str(tmp_path / "a"), str(EXAMPLES), stderr=terminal)
+    assert code == 0
+    assert "ingest" in terminal.getvalue()
+    code, _, err = _run("ingest", "--archive", str(tmp_path / "b"), str(EXAMPLES))
+    assert err == ""
+
+
+def test_show_prints_the_record_its_versions_and_raw_bytes(archive: str, tmp_path: Path) -> None:
+    code, out, _ = _run("show", "--archive", archive, SAMPLE_ID)
+    assert code == 0
+    record = json.loads(out)
+    assert (record["id"], record["version"], record["previous"]) == (SAMPLE_ID, 1, None)
+    _run("ingest", "--archive", archive, str(_edited(tmp_path)))
+    code, out, _ = _run("show", "--archive", archive, SAMPLE_ID, "--json")
+    assert len(out.splitlines()) == 1
+    assert json.loads(out)["version"] == 2
+    code, out, _ = _run("show", "--archive", archive, SAMPLE_ID, "--version", "1")
+    assert json.loads(out)["version"] == 1
+    code, raw = _run_bytes("show", "--archive", archive, SAMPLE_ID, "--version", "1", "--raw")
+    assert code == 0
+    assert raw == SAMPLE.read_bytes()
+
+
+def test_show_of_an_unknown_item_exits_one(archive: str) -> None:
+    code, out, err = _run("show", "--archive", archive, "urn:nothing")
+    assert (code, out) == (1, "")
+    assert "urn:nothing: no such record" in err
+
+
+def test_history_and_diff_after_an_edit(archive: str, tmp_path: Path) -> None:
+    _run("ingest", "--archive", archive, str(_edited(tmp_path)))
+    code, out, _ = _run("history", "--archive", archive, SAMPLE_ID)
+    assert code == 0
+    assert [line.split()[0] for line in out.splitlines()[1:]] == ["v1", "v2"]
+    code, out, _ = _run("history", "--archive", archive, SAMPLE_ID, "--json")
+    versions = json.loads(out)["versions"]
+    assert versions[1]["previous"] == versions[0]["digest"]
+    code, out, _ = _run("diff", "--archive", archive, SAMPLE_ID, "1", "2", "--json")
+    changes: dict[str, Any] = json.loads(out)
+    assert [c["path"] for c in changes["changed"]] == ["$.headlines[0].value"]
+    code, out, _ = _run("diff", "--archive", archive, SAMPLE_ID, "1", "2")
+    assert "$.headlines[0].value:" in out
+    code, _, err = _run("diff", "--archive", archive, SAMPLE_ID, "1", "9")
+    assert code == 2
+    assert "no version 9" in err
+
+
+def test_export_resumes_from_the_cursor_it_prints(archive: str, tmp_path: Path) -> None:
+    code, out, err = _run("export", "--archive", archive)
+    assert code == 0
+    assert len(out.splitlines()) == 4
+    cursor = err.strip()
+    code, out, err = _run("export", "--archive", archive, "--since", cursor)
+    assert (out, err.strip()) == ("", cursor)
+    _run("ingest", "--archive", archive, str(_edited(tmp_path)))
+    code, out, err = _run("export", "--archive", archive, "--since", cursor)
+    assert [(r["id"], r["version"]) for r in map(json.loads, out.splitlines())] == [(SAMPLE_ID, 2)]
+    assert int(err) > int(cursor)
+    code, _, err = _run("export", "--archive", archive, "--since", "not-a-cursor")
+    assert code == 2
+    assert "not a cursor" in err
+
+
+def test_verify_passes_then_names_an_altered_file(archive: str) -> None:
+    code, out, _ = _run("verify", "--archive", archive)
+    assert code == 0
+    assert out.startswith("archive verified: checked")
+    warc = next((Path(archive) / "warc").iterdir())
+    data = bytearray(warc.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    warc.write_bytes(bytes(data))
+    code, out, _ = _run("verify", "--archive", archive, "--json")
+    assert code == 1
+    result = json.loads(out)
+    assert not result["ok"]
+    assert f"warc/{warc.name}" in {f["file"] for f in result["findings"]}
+
+
+def test_quarantine_list_and_show(tmp_path: Path) -> None:
+    location = str(tmp_path / "a")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b'{"uri": "urn:x:1"}\n')
+    _run("ingest", "--archive", location, str(bad))
+    code, out, _ = _run("quarantine", "list", "--archive", location, "--json")
+    assert code == 0
+    (row,) = [json.loads(line) for line in out.splitlines()]
+    assert (row["path"], row["line"], row["rule"]) == (str(bad), 1, "schema.required")
+    code, out, _ = _run("quarantine", "list", "--archive", location)
+    assert out.splitlines()[-1] == "1 quarantined input"
+    code, out, _ = _run("quarantine", "show", row["qid"], "--archive", location)
+    entry = json.loads(out)
+    assert entry["item"] == {"uri": "urn:x:1"}
+    assert entry["report"]["valid"] is False
+    code, raw = _run_bytes("quarantine", "show", row["qid"], "--archive", location, "--raw")
+    assert raw == b'{"uri": "urn:x:1"}'
+    code, _, _err = _run("quarantine", "show", "q-none", "--archive", location)
+    assert code == 1
+
+
+def test_reindex_rebuilds_the_same_catalog(archive: str) -> None:
+    _, before, _ = _run("summary", "--archive", archive, "--json")
+    (Path(archive) / "catalog.sqlite").unlink()
+    for leftover in Path(archive).glob("catalog.sqlite-*"):
+        leftover.unlink()
+    code, out, _ = _run("reindex", "--archive", archive, "--json")
+    assert code == 0
+    assert json.loads(out)["counts"] == json.loads(before)["counts"]
+    _, after, _ = _run("summary", "--archive", archive, "--json")
+    assert json.loads(after) == json.loads(before)
+
+
+def test_archive_location_from_environment_then_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WIREARCHIVE_ARCHIVE", str(tmp_path / "from-env"))
+    assert _run("ingest", str(SAMPLE))[0] == 0
+    assert (tmp_path / "from-env" / "catalog.sqlite").is_file()
+    monkeypatch.delenv("WIREARCHIVE_ARCHIVE")
+    assert _run("ingest", str(SAMPLE))[0] == 0
+    assert (tmp_path / "archive-data" / "catalog.sqlite").is_file()
+    _code, out, _ = _run("summary")
+    assert out.splitlines()[0] == "archive archive-data"
+
+
+def test_summary_lists_counts_and_runs(archive: str) -> None:
+    code, out, _ = _run("summary", "--archive", archive)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[1].strip().startswith("4 items, 4 versions")
+    assert "finished" in lines[2]
+
+
+def test_an_archive_that_cannot_be_created_is_fatal(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    code, _, err = _run("summary", "--archive", str(blocker / "archive"))
+    assert code == 2
+    assert str(blocker) in err

@@ -1,0 +1,205 @@
+"""`Ingest`: every input ends as a version, a sighting or a quarantined entry."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from wirearchive.archive import Store, verify
+from wirearchive.crawler.ingest import Ingest, Result
+from wirearchive.validators import StructuralValidator, default_registry
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+FEED = EXAMPLES / "wire-feed.jsonl"
+
+
+def _items() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in FEED.read_text().splitlines()]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store.open(str(tmp_path / "archive"))
+
+
+def _ingest(store: Store, *paths: Path, **options: Any) -> tuple[dict[str, Any], list[Result]]:
+    results: list[Result] = []
+    manifest = Ingest(store, on_result=results.append, **options).run([str(p) for p in paths])
+    return manifest, results
+
+
+def test_second_ingest_of_the_same_files_is_unchanged(store: Store) -> None:
+    first, results = _ingest(store, EXAMPLES)
+    assert first["counts"] == {
+        "new": 4,
+        "updated": 0,
+        "unchanged": 0,
+        "quarantined": 0,
+        "failed": 0,
+    }
+    assert [r.outcome.status for r in results if r.outcome] == ["new"] * 4
+    second, results = _ingest(store, EXAMPLES)
+    assert second["counts"]["unchanged"] == 4
+    assert second["counts"]["new"] == 0
+    assert {r.outcome.version for r in results if r.outcome} == {1}
+    history = store.history(_items()[0]["uri"])
+    assert len(history) == 1
+    assert history[0]["sightings"]["count"] == 2
+    assert history[0]["sightings"]["runs"] == [first["run"], second["run"]]
+
+
+def test_edited_headline_makes_version_two_chained_to_one(store: Store, tmp_path: Path) -> None:
+    _ingest(store, FEED)
+    item = _items()[0]
+    item["headlines"][0]["value"] += " (corrected)"
+    item["versionCreated"] = "2024-05-29T09:00:00Z"
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(item))
+    manifest, _results = _ingest(store, edited)
+    assert manifest["counts"]["updated"] == 1
+    one, two = store.get(item["uri"], 1), store.get(item["uri"], 2)
+    assert one is not None
+    assert two is not None
+    assert two["previous"] == one["digest"]
+    assert two["item"]["version"] == "2"
+    assert two["item"]["headlines"][0]["value"].endswith("(corrected)")
+    assert [v["version"] for v in store.history(item["uri"])] == [1, 2]
+
+
+def test_only_a_volatile_change_is_a_sighting(store: Store, tmp_path: Path) -> None:
+    _ingest(store, FEED)
+    item = _items()[1]
+    item["versionCreated"] = "2024-05-30T00:00:00Z"
+    (tmp_path / "again.json").write_text(json.dumps(item))
+    manifest, _ = _ingest(store, tmp_path / "again.json")
+    assert manifest["counts"]["unchanged"] == 1
+
+
+def test_provenance_names_the_file_line_bytes_and_steps(store: Store) -> None:
+    manifest, _ = _ingest(store, FEED, source="example-wire")
+    raw = FEED.read_bytes().splitlines()[1]
+    record = store.get(_items()[1]["uri"])
+    assert record is not None
+    provenance = record["provenance"]
+    assert provenance["wasDerivedFrom"] == {"path": str(FEED), "line": 2}
+    assert provenance["capture"]["sha256"] == "sha256:" + hashlib.sha256(raw).hexdigest()
+    assert provenance["capture"]["size"] == len(raw)
+    assert provenance["run"] == manifest["run"]
+    assert provenance["source"] == "example-wire"
+    assert [s["name"] for s in provenance["steps"]] == ["read", "detect", "validate"]
+    assert store.raw(record["id"]) == raw
+    assert StructuralValidator(default_registry()).is_valid("record-1.0", record)
+
+
+def test_bad_inputs_are_quarantined_and_the_rest_archived(store: Store, tmp_path: Path) -> None:
+    good = FEED.read_bytes().splitlines()
+    invalid = _items()[0]
+    invalid["uri"] = "urn:x:no-headline"
+    del invalid["headlines"]
+    lines = [
+        good[0],
+        b'{"uri": "urn:x:truncated", "type": "te',
+        b"\x00\x01\x02binary",
+        json.dumps(invalid).encode(),
+        good[1],
+    ]
+    (tmp_path / "mixed.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    manifest, results = _ingest(store, tmp_path / "mixed.jsonl")
+    assert manifest["counts"] == {
+        "new": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "quarantined": 3,
+        "failed": 0,
+    }
+    reasons = {r.line: r.reason for r in results if r.reason}
+    assert reasons[2] is not None
+    assert "json.truncated" in reasons[2]
+    assert reasons[3] is not None
+    assert "input.binary" in reasons[3]
+    assert reasons[4] is not None
+    assert "$.headlines" not in reasons[4]
+    assert reasons[4].startswith("$: schema.required")
+    rows = store.quarantined()
+    assert sorted(r["line"] for r in rows) == [2, 3, 4]
+    entry = store.quarantine_entry(next(r["qid"] for r in rows if r["line"] == 3))
+    assert entry is not None
+    assert store.capture_bytes(entry["provenance"]["capture"]) == lines[2]
+    assert entry["report"]["errors"][0]["rule"] == "input.binary"
+    held = store.quarantine_entry(next(r["qid"] for r in rows if r["line"] == 4))
+    assert held is not None
+    assert held["item"]["uri"] == "urn:x:no-headline"  # the item is kept for a retry
+    assert manifest["validation"]["json.truncated"] == {"errors": 1, "warnings": 0}
+    assert verify(store).ok
+
+
+def test_input_over_the_limit_is_quarantined_without_its_bytes(
+    store: Store, tmp_path: Path
+) -> None:
+    big = tmp_path / "big.json"
+    shutil.copy(EXAMPLES / "sputnik-kz-2024-05-29.json", big)
+    manifest, results = _ingest(store, big, max_bytes=1024)
+    assert manifest["counts"]["quarantined"] == 1
+    assert results[0].reason is not None
+    assert "input.too-large" in results[0].reason
+    entry = store.quarantine_entry(store.quarantined()[0]["qid"])
+    assert entry is not None
+    assert "warcFile" not in entry["provenance"].get("capture", {})
+    assert entry["provenance"]["steps"][-1]["name"] == "not-kept"
+
+
+def test_old_ninjs_is_upgraded_to_3_1_before_archiving(store: Store, tmp_path: Path) -> None:
+    legacy = {
+        "uri": "urn:newsml:example.org:20240529:legacy-1",
+        "type": "text",
+        "versioncreated": "2024-05-29T10:00:00Z",
+        "language": "en",
+        "headline": "Legacy wire headline in ninjs 1.x",
+        "body_text": "A legacy body with enough words to be a story.",
+    }
+    (tmp_path / "legacy.json").write_text(json.dumps(legacy))
+    manifest, results = _ingest(store, tmp_path / "legacy.json")
+    assert manifest["counts"]["new"] == 1, results
+    record = store.get(legacy["uri"])
+    assert record is not None
+    item = record["item"]
+    assert item["headlines"] == [{"role": "main", "value": legacy["headline"]}]
+    assert item["versionCreated"] == legacy["versioncreated"]
+    assert any(b["value"] == legacy["body_text"] for b in item["bodies"])
+    steps = {s["name"]: s.get("detail", "") for s in record["provenance"]["steps"]}
+    assert steps["detect"].startswith("ninjs 1.")
+    assert "to 3.1" in steps["upgrade"]
+    assert StructuralValidator(default_registry()).is_valid("ninjs-3.1", item)
+
+
+def test_manifest_is_archived_with_counts_software_and_rules(store: Store) -> None:
+    manifest, _ = _ingest(store, EXAMPLES, command=["wirearchive", "ingest", "examples"])
+    assert manifest["status"] == "finished"
+    assert manifest["command"] == ["wirearchive", "ingest", "examples"]
+    assert manifest["startedAt"] <= manifest["endedAt"]
+    assert {"wirearchive", "python", "warcio", "jsonschema-rs"} <= manifest["software"].keys()
+    assert manifest["validation"] == {"name.variant-spelling": {"errors": 0, "warnings": 1}}
+    assert store.runs()[-1] == manifest
+    saved = json.loads(
+        (Path(str(store.backend.local_root)) / "runs" / f"{manifest['run']}.json").read_text()
+    )
+    assert saved == manifest
+
+
+def test_a_file_that_vanishes_mid_run_is_counted_failed(store: Store, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    shutil.copy(EXAMPLES / "sputnik-kz-2024-05-29.json", first)
+    shutil.copy(EXAMPLES / "sputnik-kz-2024-05-29.json", second)
+
+    def remove_second(result: Result) -> None:
+        second.unlink(missing_ok=True)
+
+    ingest = Ingest(store, batch=1, on_result=remove_second)
+    manifest = ingest.run([str(first), str(second)])
+    assert manifest["counts"]["new"] == 1
+    assert manifest["counts"]["failed"] == 1
+    assert manifest["failures"] == [f"{second}: no such file or directory"]
