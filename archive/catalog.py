@@ -55,6 +55,7 @@ CREATE TABLE IF NOT EXISTS warcs(
 CREATE TABLE IF NOT EXISTS runs(
     run TEXT PRIMARY KEY, first_seq INTEGER NOT NULL, manifest TEXT) WITHOUT ROWID;
 """
+_CAPTURE_KEYS = ("sha256", "warcFile", "warcRecordId", "warcOffset", "size")
 _TABLES = ("segments", "items", "versions", "sightings", "quarantine", "captures", "warcs", "runs")
 
 
@@ -222,15 +223,7 @@ class SQLiteCatalog:
                 )
                 capture = provenance["capture"]
                 if "warcFile" in capture:
-                    captures.append(
-                        (
-                            capture["sha256"],
-                            capture["warcFile"],
-                            capture["warcRecordId"],
-                            capture["warcOffset"],
-                            capture["size"],
-                        )
-                    )
+                    captures.append(tuple(capture[key] for key in _CAPTURE_KEYS))
                 state = items.get(body["id"])
                 if state is None:
                     items[body["id"]] = [body["version"], body["digest"], at, at]
@@ -264,15 +257,7 @@ class SQLiteCatalog:
                 )
                 capture = body["provenance"].get("capture", {})
                 if "warcFile" in capture:
-                    captures.append(
-                        (
-                            capture["sha256"],
-                            capture["warcFile"],
-                            capture["warcRecordId"],
-                            capture["warcOffset"],
-                            capture["size"],
-                        )
-                    )
+                    captures.append(tuple(capture[key] for key in _CAPTURE_KEYS))
             elif entry.kind == "run":
                 db.execute(
                     "INSERT INTO runs(run, first_seq, manifest) VALUES(?,?,?) ON CONFLICT(run) "

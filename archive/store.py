@@ -448,23 +448,26 @@ class Store:
 
     # -- recovery --------------------------------------------------------------
 
+    def _index_file(self, number: int, name: str) -> None:
+        """Index a segment read back from its file; raises `LogError` if it is damaged."""
+        data = self.backend.read(name)
+        entries = list(read_entries(name, io.BytesIO(data)))
+        if not entries:
+            raise LogError(f"{name}: empty segment")
+        first, last = entries[0].seq, entries[-1].seq
+        info = SegmentInfo(number, name, sha256(data), len(data), first, last)
+        self.catalog.index_segment(info, entries)
+
     def _catch_up(self) -> list[str]:
         """Index segments that exist but the catalog does not know (a writer died between)."""
         notes = []
         number, _ = self.catalog.head()
         while self.backend.exists(name := segment_name(number + 1)):
             number += 1
-            data = self.backend.read(name)
             try:
-                entries = list(read_entries(name, io.BytesIO(data)))
+                self._index_file(number, name)
             except LogError as exc:
                 raise ArchiveError(f"cannot index {name}: {exc}") from exc
-            if not entries:
-                raise ArchiveError(f"cannot index {name}: empty segment")
-            info = SegmentInfo(
-                number, name, sha256(data), len(data), entries[0].seq, entries[-1].seq
-            )
-            self.catalog.index_segment(info, entries)
             notes.append(f"indexed {name}, which a writer finished before it stopped")
         return notes
 
@@ -491,19 +494,10 @@ class Store:
                 number = int(name.removeprefix("log/").removesuffix(".jsonl"))
                 if number != expected:
                     problems.append(f"log/ has no segment {segment_name(expected)}")
-                data = self.backend.read(name)
                 try:
-                    entries = list(read_entries(name, io.BytesIO(data)))
+                    self._index_file(number, name)
                 except LogError as exc:
                     problems.append(str(exc))
-                    expected = number + 1
-                    continue
-                self.catalog.index_segment(
-                    SegmentInfo(
-                        number, name, sha256(data), len(data), entries[0].seq, entries[-1].seq
-                    ),
-                    entries,
-                )
                 expected = number + 1
             counts = self.catalog.counts()
         return {"counts": counts, "problems": problems}
