@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import orjson
 
-from .log import LogEntry, parse_segment_name
+from .log import LogEntry
 
 __all__ = ["Catalog", "Location", "SQLiteCatalog", "SegmentInfo"]
 
@@ -116,6 +116,11 @@ class SQLiteCatalog:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         self._depth = 0
+        # Only a new catalog needs the write lock: a reader opening the archive while a
+        # writer commits must not wait for it.
+        ready = self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
+        if ready:
+            return
         with self.writing():
             for statement in filter(str.strip, _DDL.split(";")):
                 self._db.execute(statement)  # executescript would commit our transaction
@@ -262,7 +267,7 @@ class SQLiteCatalog:
                 db.execute(
                     "INSERT INTO runs(run, first_seq, manifest) VALUES(?,?,?) ON CONFLICT(run) "
                     "DO UPDATE SET manifest = excluded.manifest",
-                    (body["run"], entry.seq, orjson.dumps(body).decode()),
+                    (body["run"], entry.seq, orjson.dumps(body["manifest"]).decode()),
                 )
                 continue
             else:  # warc
@@ -426,10 +431,3 @@ class SQLiteCatalog:
         """Empty every table; `reindex` refills them inside the same transaction."""
         for table in _TABLES:
             self._db.execute(f"DELETE FROM {table}")
-
-
-def segment_number(name: str) -> int:
-    number = parse_segment_name(name)
-    if number is None:
-        raise ValueError(f"{name}: not a log segment name")
-    return number

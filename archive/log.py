@@ -63,12 +63,17 @@ def segment_name(number: int) -> str:
 def parse_segment_name(name: str) -> int | None:
     stem = name.removeprefix("log/").removesuffix(".jsonl")
     if name.startswith("log/") and name.endswith(".jsonl") and len(stem) == _DIGITS:
-        return int(stem) if stem.isdigit() else None
+        return int(stem) if stem.isascii() and stem.isdigit() else None
     return None
 
 
+_RESERVED = frozenset({"check", "seq", "kind"})
+
+
 def encode_entry(seq: int, kind: str, body: dict[str, Any]) -> bytes:
-    """One log line, newline included."""
+    """One log line, newline included; the body may not use the line's own field names."""
+    if not _RESERVED.isdisjoint(body):
+        raise ValueError(f"a log entry body may not have {sorted(_RESERVED & body.keys())}")
     rest = orjson.dumps({"seq": seq, "kind": kind, **body})[1:]
     check = hashlib.sha256(rest).hexdigest().encode()
     return _PREFIX + check + b'",' + rest + b"\n"

@@ -26,7 +26,15 @@ from wirearchive import __version__
 from .backend import Backend, open_backend
 from .canonical import canonical_bytes, nfc, sha256
 from .catalog import Catalog, Location, SegmentInfo, SQLiteCatalog
-from .log import LogEntry, LogError, decode_at, encode_entry, read_entries, segment_name
+from .log import (
+    LogEntry,
+    LogError,
+    decode_at,
+    encode_entry,
+    parse_segment_name,
+    read_entries,
+    segment_name,
+)
 from .warc import Capture, CaptureRef, WarcBuilder, read_payload
 
 __all__ = [
@@ -68,8 +76,9 @@ def new_run_id(now: datetime | None = None) -> str:
     return f"run-{moment.strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:8]}"
 
 
-def warc_name(number: int) -> str:
-    return f"warc/{number:012d}.warc.gz"
+def warc_names(number: int) -> tuple[str, str]:
+    """The names a group's WARC file may have: gzipped per record, or not."""
+    return f"warc/{number:012d}.warc.gz", f"warc/{number:012d}.warc"
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +234,7 @@ class Changes:
 def _parse_cursor(cursor: str | None) -> int:
     if cursor is None or cursor == "":
         return 0
-    if not cursor.isdigit():
+    if not (cursor.isascii() and cursor.isdigit()):
         raise ArchiveError(f"not a cursor: {cursor!r} (use one that export printed)")
     return int(cursor)
 
@@ -284,7 +293,7 @@ class Store:
 
     def finish_run(self, manifest: Mapping[str, Any]) -> None:
         """Log a run's manifest, and keep a readable copy in ``runs/<run>.json``."""
-        body = dict(manifest)
+        body = {"run": manifest["run"], "manifest": dict(manifest)}
         with self.catalog.writing():
             self._catch_up()
             number, seq = self.catalog.head()
@@ -292,7 +301,8 @@ class Store:
             group.add("run", body)
             self._write_group(group)
             self.backend.replace(
-                f"runs/{body['run']}.json", [orjson.dumps(body, option=orjson.OPT_INDENT_2)]
+                f"runs/{body['run']}.json",
+                [orjson.dumps(body["manifest"], option=orjson.OPT_INDENT_2)],
             )
 
     def _commit(
@@ -304,7 +314,8 @@ class Store:
             number, seq = self.catalog.head()
             group = _Group(number + 1, seq)
             latest = self.catalog.latest(p.item["uri"] for p in pending if isinstance(p, _Put))
-            warc = WarcBuilder(warc_name(group.number), software=self._software, gzip=self._gzip)
+            name = warc_names(group.number)[0 if self._gzip else 1]
+            warc = WarcBuilder(name, software=self._software, gzip=self._gzip)
             refs: dict[str, dict[str, Any]] = {}
             now = utc_now()
             records: list[tuple[str, dict[str, Any]]] = []
@@ -477,10 +488,12 @@ class Store:
             notes = self._catch_up()
             notes += [f"removed unfinished {name}" for name in self.backend.discard_incomplete()]
             number, _ = self.catalog.head()
-            orphan = warc_name(number + 1)
-            if self.backend.exists(orphan):
-                self.backend.delete(orphan)
-                notes.append(f"removed {orphan}, written by a writer that stopped before its log")
+            for orphan in warc_names(number + 1):
+                if self.backend.exists(orphan):
+                    self.backend.delete(orphan)
+                    notes.append(
+                        f"removed {orphan}, written by a writer that stopped before its log"
+                    )
         return notes
 
     def reindex(self) -> dict[str, Any]:
@@ -488,10 +501,13 @@ class Store:
         problems: list[str] = []
         with self.catalog.writing():
             self.catalog.clear()
-            names = [n for n in self.backend.names("log/") if n.endswith(".jsonl")]
+            names = list(self.backend.names("log/"))
             expected = 1
             for name in names:
-                number = int(name.removeprefix("log/").removesuffix(".jsonl"))
+                number = parse_segment_name(name)
+                if number is None:
+                    problems.append(f"{name}: not a log segment name; left out")
+                    continue
                 if number != expected:
                     problems.append(f"log/ has no segment {segment_name(expected)}")
                 try:

@@ -20,7 +20,7 @@ from wirearchive.validators import StructuralValidator, default_registry
 from .canonical import canonical_bytes, sha256
 from .catalog import Location
 from .log import LogEntry, LogError, decode_at, parse_segment_name
-from .store import Store, warc_name
+from .store import Store, warc_names
 from .warc import iter_warc
 
 __all__ = ["Finding", "Verification", "verify"]
@@ -129,7 +129,7 @@ class _Verifier:
 
     def _stray_warcs(self, head: int) -> None:
         for name in self.store.backend.names("warc/"):
-            if name not in self.fixity and name != warc_name(head + 1):
+            if name not in self.fixity and name not in warc_names(head + 1):
                 self.find("verify.stray", name, "a WARC file no log entry lists")
 
     def _segment(self, name: str, expected: str, size: int) -> None:
@@ -252,7 +252,8 @@ class _Verifier:
                         "verify.warc-digest", name, f"record at byte {record.offset}: {problem}"
                     )
         except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on damaged input
-            self.find("verify.warc", name, f"unreadable WARC data: {exc}")
+            detail = ascii(str(exc))[1:-1][:160]  # warcio may quote the damaged bytes
+            self.find("verify.warc", name, f"unreadable WARC data: {type(exc).__name__}: {detail}")
         for offset, record_id, digest, segment_name, line_no in self.refs.get(name, []):
             if records.get(offset) != (record_id, digest):
                 self.find(

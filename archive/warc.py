@@ -106,6 +106,8 @@ class WarcBuilder:
                 "conformsTo": "https://iso.org/standard/68004.html",
             },
         )
+        # warcio would digest it with sha1; every hash in the archive is sha256.
+        info.rec_headers.replace_header("WARC-Block-Digest", sha256(info.raw_stream.getvalue()))
         self._write(info)
 
     def __len__(self) -> int:

@@ -1,0 +1,154 @@
+"""The canonical form: what makes two captures the same version, and how digests look."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+import pytest
+from wirearchive.archive import VOLATILE, canonical_bytes, digest, nfc, sha256
+
+Item = dict[str, Any]
+DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+
+
+def _reversed_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _reversed_keys(value[key]) for key in reversed(list(value))}
+    if isinstance(value, list):
+        return [_reversed_keys(item) for item in value]
+    return value
+
+
+def _nfd(value: Any) -> Any:
+    if isinstance(value, str):
+        return unicodedata.normalize("NFD", value)
+    if isinstance(value, dict):
+        return {_nfd(key): _nfd(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_nfd(item) for item in value]
+    return value
+
+
+def test_key_order_does_not_change_the_digest(make_item: Callable[..., Item]) -> None:
+    item = make_item()
+    shuffled = _reversed_keys(item)
+    assert list(shuffled) != list(item)
+    assert list(shuffled["standard"]) != list(item["standard"])
+    assert canonical_bytes(shuffled) == canonical_bytes(item)
+    assert digest(shuffled) == digest(item)
+
+
+def test_nfd_text_and_keys_hash_like_nfc(make_item: Callable[..., Item]) -> None:
+    item = make_item(
+        headline="Café crème: Қазақстан и Беларусь подписали соглашений й",
+        located="Zürich",
+        extra={"naïve": "ё"},
+    )
+    decomposed = _nfd(item)
+    assert decomposed != item  # the text really is different code points
+    assert "naïve" not in decomposed["extra"]
+    assert digest(decomposed) == digest(item)
+    assert canonical_bytes(decomposed) == canonical_bytes(item)
+
+
+def test_nfc_normalises_nested_strings_and_keys_and_keeps_other_values() -> None:
+    value = {"cafe\u0301": ["e\u0301", 1, 2.5, None, True, {"n\u0303": "a\u0308"}]}
+    assert nfc(value) == {"café": ["é", 1, 2.5, None, True, {"ñ": "ä"}]}
+    assert nfc("plain") == "plain"
+    assert nfc(7) == 7
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"versionCreated": "2030-01-01T00:00:00Z"},
+        {"version": "42"},
+        {"version": "42", "versionCreated": "2030-01-01T00:00:00Z"},
+    ],
+)
+def test_volatile_fields_are_ignored(make_item: Callable[..., Item], change: Item) -> None:
+    item = make_item()
+    assert digest({**item, **change}) == digest(item)
+
+
+def test_volatile_fields_may_be_missing(make_item: Callable[..., Item]) -> None:
+    item = make_item()
+    bare = {key: value for key, value in item.items() if key not in VOLATILE}
+    assert {"version", "versionCreated"} == VOLATILE
+    assert digest(bare) == digest(item)
+    assert b"versionCreated" not in canonical_bytes(item)
+
+
+def _set(path: list[str | int], value: Any) -> Callable[[Item], None]:
+    def change(item: Item) -> None:
+        node: Any = item
+        for step in path[:-1]:
+            node = node[step]
+        node[path[-1]] = value
+
+    return change
+
+
+CHANGES: dict[str, Callable[[Item], None]] = {
+    "headline": _set(["headlines", 0, "value"], "Wheat exports fall"),
+    "one character of the body": _set(["bodies", 0, "value"], "Exports of wheat rose."),
+    "language": _set(["language"], "ru"),
+    "firstCreated": _set(["firstCreated"], "2024-05-29T07:02:12Z"),
+    "a nested version is not volatile": _set(["standard", "version"], "3.0"),
+    "string to number": _set(["located"], 1),
+    "added field": _set(["slugline"], "WHEAT"),
+    "removed field": lambda item: item.pop("located"),
+    "list item added": lambda item: item["headlines"].append({"role": "sub", "value": "x"}),
+    "empty string": _set(["located"], ""),
+    "null": _set(["located"], None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHANGES))
+def test_any_other_change_changes_the_digest(make_item: Callable[..., Item], name: str) -> None:
+    item = make_item()
+    changed = copy.deepcopy(item)
+    CHANGES[name](changed)
+    assert changed != item
+    assert digest(changed) != digest(item)
+
+
+def test_list_order_matters(make_item: Callable[..., Item]) -> None:
+    item = make_item(keywords=["wheat", "exports"])
+    assert digest({**item, "keywords": ["exports", "wheat"]}) != digest(item)
+
+
+def test_canonical_bytes_are_compact_sorted_json_without_volatile_fields() -> None:
+    item = {"b": {"y": 1, "x": [2, 1]}, "a": "é", "version": "3", "versionCreated": "t"}
+    assert canonical_bytes(item) == '{"a":"é","b":{"x":[2,1],"y":1}}'.encode()
+    assert orjson.loads(canonical_bytes(item)) == {"a": "é", "b": {"x": [2, 1], "y": 1}}
+
+
+def test_is_nfc_skips_the_walk_for_an_item_that_is_already_nfc(
+    make_item: Callable[..., Item],
+) -> None:
+    item = _nfd(make_item(headline="Café"))
+    assert canonical_bytes(nfc(item), is_nfc=True) == canonical_bytes(item)
+    # The flag is a promise: an NFD item passed with it is hashed as it is.
+    assert canonical_bytes(item, is_nfc=True) != canonical_bytes(item)
+
+
+def test_digest_format_and_value(make_item: Callable[..., Item]) -> None:
+    item = make_item()
+    found = digest(item)
+    assert DIGEST.match(found)
+    assert found == "sha256:" + hashlib.sha256(canonical_bytes(item)).hexdigest()
+
+
+def test_sha256_of_bytes() -> None:
+    assert sha256(b"") == (
+        "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    )
+    assert DIGEST.match(sha256(b"\x00\xff"))
+    assert sha256(b"a") != sha256(b"b")

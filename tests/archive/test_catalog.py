@@ -1,0 +1,170 @@
+"""The SQLite catalog: an index of the log, in WAL mode, that readers can use during writes."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from wirearchive.archive import Capture, SQLiteCatalog, Store, sha256
+from wirearchive.archive.catalog import Location
+from wirearchive.archive.log import parse_segment_name
+
+PROFILE = "wire-item-1.0"
+Item = dict[str, Any]
+
+
+def test_an_empty_catalog(store: Store) -> None:
+    assert store.catalog.head() == (0, 0)
+    assert store.catalog.segments() == []
+    assert store.catalog.latest(["urn:x:1"]) == {}
+    assert store.catalog.version_location("urn:x:1", None) is None
+    assert set(store.summary().values()) == {0}
+
+
+def test_head_latest_and_locations_follow_the_commits(
+    store: Store, make_item: Callable[..., Item], make_capture: Callable[..., Capture]
+) -> None:
+    first, second = make_item(1), make_item(2)
+    one = store.put(first, make_capture(first), run="r", profile=PROFILE)
+    # segment 1: the WARC file entry (seq 1), then the version (seq 2)
+    assert store.catalog.head() == (1, 2)
+    assert one.cursor == "2"
+    changed = make_item(1, headline="Changed")
+    two = store.put(changed, make_capture(changed), run="r", profile=PROFILE)
+    assert store.catalog.head() == (2, 4)
+    assert two.cursor == "4"
+    assert store.catalog.latest([first["uri"], second["uri"], first["uri"]]) == {
+        first["uri"]: (2, two.digest)
+    }
+
+    for version, expected in ((1, one.digest), (2, two.digest), (None, two.digest)):
+        location = store.catalog.version_location(first["uri"], version)
+        assert location is not None
+        data = store.backend.read(location.segment, location.offset, location.length)
+        assert data.endswith(b"\n")
+        assert expected is not None
+        assert expected.encode() in data
+    assert store.catalog.version_location(first["uri"], 3) is None
+    assert store.catalog.version_location(second["uri"], None) is None
+
+
+def test_latest_looks_up_many_ids_in_chunks(
+    store: Store, make_item: Callable[..., Item], make_capture: Callable[..., Capture]
+) -> None:
+    writer = store.writer("r")
+    wanted = {}
+    for n in (3, 499, 500, 501, 1100):
+        item = make_item(n)
+        writer.put(item, make_capture(item), profile=PROFILE)
+        wanted[item["uri"]] = n
+    outcomes = writer.commit()
+    ids = [make_item(n)["uri"] for n in range(1, 1201)]
+    found = store.catalog.latest(ids)
+    assert found == {
+        uri: (1, outcome.digest) for uri, outcome in zip(wanted, outcomes, strict=True)
+    }
+
+
+def test_segments_and_warcs_record_the_files_fixity(
+    store: Store, fill: Callable[[Store], None]
+) -> None:
+    fill(store)
+    segments = store.catalog.segments()
+    assert [s.number for s in segments] == [1, 2, 3, 4, 5, 6]
+    last = 0
+    for info in segments:
+        data = store.backend.read(info.name)
+        assert parse_segment_name(info.name) == info.number
+        assert (info.sha256, info.size) == (sha256(data), len(data))
+        assert info.first_seq == last + 1
+        assert info.last_seq == info.first_seq + data.count(b"\n") - 1
+        last = info.last_seq
+    assert store.catalog.head() == (6, last)
+    warcs = store.catalog.warcs()
+    assert sorted(warcs) == list(store.backend.names("warc/"))
+    for name, (digest, size) in warcs.items():
+        data = store.backend.read(name)
+        assert (digest, size) == (sha256(data), len(data))
+
+
+def test_counts(store: Store, fill: Callable[[Store], None]) -> None:
+    fill(store)
+    assert store.summary() == {
+        "items": 2,
+        "versions": 3,
+        "sightings": 2,
+        "quarantined": 1,
+        "segments": 6,
+        "warcFiles": 3,
+        "runs": 2,
+    }
+
+
+def test_wal_mode_is_on(store: Store, archive_dir: Path) -> None:
+    with sqlite3.connect(archive_dir / "catalog.sqlite") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_reader_sees_the_last_commit_while_a_writer_holds_the_lock(
+    store: Store,
+    archive_dir: Path,
+    make_item: Callable[..., Item],
+    make_capture: Callable[..., Capture],
+) -> None:
+    item = make_item(1)
+    store.put(item, make_capture(item), run="run-a", profile=PROFILE)
+    with store.catalog.writing():
+        # Opening the catalog must not need the write lock the writer holds.
+        reader = SQLiteCatalog(archive_dir / "catalog.sqlite", busy_timeout=0.5)
+        try:
+            assert reader.latest([item["uri"]])[item["uri"]][0] == 1
+            location = reader.version_location(item["uri"], None)
+            assert isinstance(location, Location)
+            assert location.segment == "log/000000000001.jsonl"
+        finally:
+            reader.close()
+
+
+def test_a_second_writer_waits_for_the_lock_and_gives_up_after_its_timeout(
+    store: Store, archive_dir: Path
+) -> None:
+    other = SQLiteCatalog(archive_dir / "catalog.sqlite", busy_timeout=0.2)
+    try:
+        with (
+            store.catalog.writing(),
+            pytest.raises(sqlite3.OperationalError, match="locked"),
+            other.writing(),
+        ):
+            pass
+        with other.writing():  # free again once the first writer commits
+            assert other.head() == (0, 0)
+    finally:
+        other.close()
+
+
+def test_a_failed_write_transaction_rolls_back(store: Store, fill: Callable[[Store], None]) -> None:
+    fill(store)
+    before = store.summary()
+
+    def clear_then_fail() -> None:
+        with store.catalog.writing():
+            store.catalog.clear()
+            assert store.summary()["versions"] == 0
+            raise RuntimeError("stop")
+
+    with pytest.raises(RuntimeError):
+        clear_then_fail()
+    assert store.summary() == before
+
+
+def test_quarantine_rows_group_the_same_input(store: Store, fill: Callable[[Store], None]) -> None:
+    fill(store)
+    (row,) = store.quarantined()
+    assert row["count"] == 2
+    assert (row["path"], row["rule"]) == ("bad.json", "json.truncated")
+    assert row["firstSeen"] <= row["lastSeen"]
+    assert store.quarantined(row["qid"]) == [row]
+    assert store.quarantined("q-unknown") == []
