@@ -295,9 +295,7 @@ class Store:
         """Log a run's manifest, and keep a readable copy in ``runs/<run>.json``."""
         body = {"run": manifest["run"], "manifest": dict(manifest)}
         with self.catalog.writing():
-            self._catch_up()
-            number, seq = self.catalog.head()
-            group = _Group(number + 1, seq)
+            group = self._begin_group()
             group.add("run", body)
             self._write_group(group)
             self.backend.replace(
@@ -310,9 +308,7 @@ class Store:
     ) -> list[Outcome]:
         outcomes: list[Outcome] = []
         with self.catalog.writing():
-            self._catch_up()
-            number, seq = self.catalog.head()
-            group = _Group(number + 1, seq)
+            group = self._begin_group()
             latest = self.catalog.latest(p.item["uri"] for p in pending if isinstance(p, _Put))
             name = warc_names(group.number)[0 if self._gzip else 1]
             warc = WarcBuilder(name, software=self._software, gzip=self._gzip)
@@ -341,6 +337,19 @@ class Store:
             Outcome(o.status, o.id, o.version, o.digest, str(c), o.qid)
             for o, c in zip(outcomes, cursors, strict=True)
         ]
+
+    def _begin_group(self) -> _Group:
+        """Under the write lock: catch up, then clear the next group's name of leftovers.
+
+        A writer killed between its WARC file and its segment leaves ``warc/<n>`` behind;
+        the group that takes number n may write no WARC file, so it removes the stale one.
+        """
+        self._catch_up()
+        number, seq = self.catalog.head()
+        for stale in warc_names(number + 1):
+            if self.backend.exists(stale):
+                self.backend.delete(stale)
+        return _Group(number + 1, seq)
 
     def _capture_ref(
         self, capture: Capture, warc: WarcBuilder, refs: dict[str, dict[str, Any]]

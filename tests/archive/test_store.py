@@ -842,6 +842,40 @@ def test_a_writer_killed_between_its_warc_file_and_its_segment(
     assert result.ok, result.findings
 
 
+def test_a_live_writer_clears_the_warc_file_of_one_killed_beside_it(
+    store: Store,
+    archive_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    make_item: ItemFactory,
+    make_capture: CaptureFactory,
+) -> None:
+    """Writer A dies between its WARC file and its segment while writer B runs on.
+
+    B never reopens the archive, so recovery does not run; its next group takes A's
+    number and writes no WARC file (only a sighting), and must not leave A's behind.
+    """
+    first, second = make_item(1), make_item(2)
+    store.put(first, make_capture(first), run="b", profile=PROFILE)
+    create = store.backend.create
+
+    def killed(name: str, chunks: Iterable[bytes]) -> int:
+        if name.startswith("log/"):
+            raise KeyboardInterrupt
+        return create(name, chunks)
+
+    monkeypatch.setattr(store.backend, "create", killed)
+    with pytest.raises(KeyboardInterrupt):
+        store.put(second, make_capture(second), run="a", profile=PROFILE)
+    monkeypatch.undo()
+    assert (archive_dir / "warc" / "000000000002.warc.gz").is_file()
+    outcome = store.put(first, make_capture(first), run="b", profile=PROFILE)
+    assert outcome.status == "unchanged"
+    assert (archive_dir / "log" / "000000000002.jsonl").is_file()
+    assert not (archive_dir / "warc" / "000000000002.warc.gz").exists()
+    result = verify(store)
+    assert result.ok, result.findings
+
+
 def test_recover_removes_temp_files_and_an_orphan_warc_file(
     store: Store, archive_dir: Path, fill: Fill
 ) -> None:
