@@ -9,6 +9,7 @@ PostgreSQL can take SQLite's place behind the same interface where several hosts
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,41 +23,42 @@ from .log import LogEntry
 
 __all__ = ["Catalog", "Location", "SQLiteCatalog", "SegmentInfo"]
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
+# Tables written in log order (versions, sightings, quarantine) are keyed by seq, so
+# each commit appends to the end of their B-trees. The lookups by item and by capture go
+# through narrow integer keys (64 bits of a hash), so the random part of each insert
+# touches small index pages: the cost per version stays flat as the archive grows.
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS segments(
     number INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL,
     size INTEGER NOT NULL, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS items(
-    id TEXT PRIMARY KEY, latest INTEGER NOT NULL, digest TEXT NOT NULL,
-    first_seen TEXT NOT NULL, last_seen TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS versions(
-    id TEXT NOT NULL, version INTEGER NOT NULL, digest TEXT NOT NULL, previous TEXT,
-    seq INTEGER NOT NULL UNIQUE, segment INTEGER NOT NULL, offset INTEGER NOT NULL,
-    length INTEGER NOT NULL, archived_at TEXT NOT NULL, run TEXT NOT NULL,
-    PRIMARY KEY(id, version)) WITHOUT ROWID;
+    seq INTEGER PRIMARY KEY, idh INTEGER NOT NULL, id TEXT NOT NULL,
+    version INTEGER NOT NULL, digest BLOB NOT NULL, segment INTEGER NOT NULL,
+    offset INTEGER NOT NULL, length INTEGER NOT NULL, archived_at TEXT NOT NULL,
+    run TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS versions_item ON versions(idh, version);
 CREATE TABLE IF NOT EXISTS sightings(
-    seq INTEGER PRIMARY KEY, id TEXT NOT NULL, version INTEGER NOT NULL,
-    run TEXT NOT NULL, seen_at TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS sightings_version ON sightings(id, version);
+    seq INTEGER PRIMARY KEY, idh INTEGER NOT NULL, id TEXT NOT NULL,
+    version INTEGER NOT NULL, run TEXT NOT NULL, seen_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS sightings_item ON sightings(idh, version);
 CREATE TABLE IF NOT EXISTS quarantine(
     seq INTEGER PRIMARY KEY, qid TEXT NOT NULL, path TEXT, line INTEGER, rule TEXT,
     message TEXT, segment INTEGER NOT NULL, offset INTEGER NOT NULL, length INTEGER NOT NULL,
     at TEXT NOT NULL, run TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS quarantine_qid ON quarantine(qid);
 CREATE TABLE IF NOT EXISTS captures(
-    sha256 TEXT PRIMARY KEY, warc_file TEXT NOT NULL, record_id TEXT NOT NULL,
-    offset INTEGER NOT NULL, size INTEGER NOT NULL) WITHOUT ROWID;
+    key INTEGER PRIMARY KEY, sha256 BLOB NOT NULL, warc_file TEXT NOT NULL,
+    record_id TEXT NOT NULL, offset INTEGER NOT NULL, size INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS warcs(
     name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size INTEGER NOT NULL,
     records INTEGER NOT NULL, segment INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS runs(
     run TEXT PRIMARY KEY, first_seq INTEGER NOT NULL, manifest TEXT) WITHOUT ROWID;
 """
-_CAPTURE_KEYS = ("sha256", "warcFile", "warcRecordId", "warcOffset", "size")
-_TABLES = ("segments", "items", "versions", "sightings", "quarantine", "captures", "warcs", "runs")
+_TABLES = ("segments", "versions", "sightings", "quarantine", "captures", "warcs", "runs")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +101,40 @@ class Catalog(Protocol):
     def counts(self) -> dict[str, int]: ...
     def clear(self) -> None: ...
     def close(self) -> None: ...
+
+
+def _id_hash(item_id: str) -> int:
+    """64 bits of an id, as SQLite's signed integer: a narrow key for a long URI."""
+    return int.from_bytes(hashlib.blake2b(item_id.encode(), digest_size=8).digest(), signed=True)
+
+
+def _digest_blob(digest: str) -> bytes:
+    return bytes.fromhex(digest.removeprefix("sha256:"))
+
+
+def _digest_text(blob: bytes) -> str:
+    return "sha256:" + blob.hex()
+
+
+def _blob_key(raw: bytes) -> int:
+    return int.from_bytes(raw[:8], signed=True)
+
+
+def _capture_row(capture: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The captures row for provenance capture fields that name a WARC record, if they do."""
+    if "warcFile" not in capture:
+        return []
+    raw = _digest_blob(capture["sha256"])
+    return [
+        (
+            _blob_key(raw),
+            raw,
+            capture["warcFile"],
+            capture["warcRecordId"],
+            capture["warcOffset"],
+            capture["size"],
+        )
+    ]
 
 
 class SQLiteCatalog:
@@ -172,24 +208,30 @@ class SQLiteCatalog:
         for start in range(0, len(unique), 500):
             chunk = unique[start : start + 500]
             marks = ",".join("?" * len(chunk))
+            # SQLite takes the bare columns from the row that has the max().
             for item_id, version, digest in self._db.execute(
-                f"SELECT id, latest, digest FROM items WHERE id IN ({marks})", chunk
+                f"SELECT id, max(version), digest FROM versions WHERE idh IN ({marks}) GROUP BY id",
+                [_id_hash(item_id) for item_id in chunk],
             ):
-                found[item_id] = (version, digest)
-        return found
+                found[item_id] = (version, _digest_text(digest))
+        wanted = set(unique)  # two ids may share 64 hash bits; keep only those asked for
+        return {item_id: state for item_id, state in found.items() if item_id in wanted}
 
     def capture(self, sha256: str) -> dict[str, Any] | None:
+        """Where bytes with this sha256 are kept already, as provenance capture fields."""
+        raw = _digest_blob(sha256)
         row = self._db.execute(
-            "SELECT warc_file, record_id, offset, size FROM captures WHERE sha256 = ?", (sha256,)
+            "SELECT sha256, warc_file, record_id, offset, size FROM captures WHERE key = ?",
+            (_blob_key(raw),),
         ).fetchone()
-        if row is None:
+        if row is None or row[0] != raw:
             return None
         return {
             "sha256": sha256,
-            "size": row[3],
-            "warcFile": row[0],
-            "warcRecordId": row[1],
-            "warcOffset": row[2],
+            "size": row[4],
+            "warcFile": row[1],
+            "warcRecordId": row[2],
+            "warcOffset": row[3],
         }
 
     def index_segment(self, info: SegmentInfo, entries: Sequence[LogEntry]) -> None:
@@ -205,45 +247,34 @@ class SQLiteCatalog:
         quarantined: list[tuple[Any, ...]] = []
         captures: list[tuple[Any, ...]] = []
         runs: dict[str, int] = {}
-        items: dict[str, list[Any]] = {}
         for entry in entries:
             body = entry.body
             if entry.kind == "version":
                 provenance = body["provenance"]
-                at = provenance["generatedAtTime"]
                 run = provenance["run"]
+                item_id = body["id"]
                 versions.append(
                     (
-                        body["id"],
-                        body["version"],
-                        body["digest"],
-                        body["previous"],
                         entry.seq,
+                        _id_hash(item_id),
+                        item_id,
+                        body["version"],
+                        _digest_blob(body["digest"]),
                         number,
                         entry.offset,
                         entry.length,
-                        at,
+                        provenance["generatedAtTime"],
                         run,
                     )
                 )
-                capture = provenance["capture"]
-                if "warcFile" in capture:
-                    captures.append(tuple(capture[key] for key in _CAPTURE_KEYS))
-                state = items.get(body["id"])
-                if state is None:
-                    items[body["id"]] = [body["version"], body["digest"], at, at]
-                else:
-                    state[0], state[1], state[3] = body["version"], body["digest"], at
+                captures += _capture_row(provenance["capture"])
             elif entry.kind == "sighting":
-                at, run = body["seenAt"], body["run"]
-                sightings.append((entry.seq, body["id"], body["version"], run, at))
-                state = items.get(body["id"])
-                if state is None:
-                    items[body["id"]] = [None, None, at, at]
-                else:
-                    state[3] = at
+                run, item_id = body["run"], body["id"]
+                sightings.append(
+                    (entry.seq, _id_hash(item_id), item_id, body["version"], run, body["seenAt"])
+                )
             elif entry.kind == "quarantine":
-                at, run = body["at"], body["run"]
+                run = body["run"]
                 best = (body.get("report") or {}).get("errors") or [{}]
                 quarantined.append(
                     (
@@ -256,13 +287,11 @@ class SQLiteCatalog:
                         number,
                         entry.offset,
                         entry.length,
-                        at,
+                        body["at"],
                         run,
                     )
                 )
-                capture = body["provenance"].get("capture", {})
-                if "warcFile" in capture:
-                    captures.append(tuple(capture[key] for key in _CAPTURE_KEYS))
+                captures += _capture_row(body["provenance"].get("capture", {}))
             elif entry.kind == "run":
                 db.execute(
                     "INSERT INTO runs(run, first_seq, manifest) VALUES(?,?,?) ON CONFLICT(run) "
@@ -278,20 +307,12 @@ class SQLiteCatalog:
                 continue
             runs.setdefault(run, entry.seq)
         db.executemany("INSERT INTO versions VALUES(?,?,?,?,?,?,?,?,?,?)", versions)
-        db.executemany("INSERT INTO sightings VALUES(?,?,?,?,?)", sightings)
+        db.executemany("INSERT INTO sightings VALUES(?,?,?,?,?,?)", sightings)
         db.executemany("INSERT INTO quarantine VALUES(?,?,?,?,?,?,?,?,?,?,?)", quarantined)
-        db.executemany("INSERT OR IGNORE INTO captures VALUES(?,?,?,?,?)", captures)
+        # The first copy of some bytes is the one kept; on a clash of 64 key bits the
+        # later bytes are simply stored again rather than deduplicated.
+        db.executemany("INSERT OR IGNORE INTO captures VALUES(?,?,?,?,?,?)", captures)
         db.executemany("INSERT OR IGNORE INTO runs(run, first_seq) VALUES(?,?)", list(runs.items()))
-        for item_id, (version, digest, first, last) in items.items():
-            if version is None:  # only sighted here: the item row exists already
-                db.execute("UPDATE items SET last_seen = ? WHERE id = ?", (last, item_id))
-            else:
-                db.execute(
-                    "INSERT INTO items VALUES(?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
-                    "latest = excluded.latest, digest = excluded.digest, "
-                    "last_seen = excluded.last_seen",
-                    (item_id, version, digest, first, last),
-                )
 
     def segments(self) -> list[SegmentInfo]:
         return [
@@ -319,28 +340,33 @@ class SQLiteCatalog:
         """Where version `version` (the latest when None) of an item is in the log."""
         if version is None:
             row = self._db.execute(
-                "SELECT segment, offset, length FROM versions WHERE id = ? "
+                "SELECT segment, offset, length FROM versions WHERE idh = ? AND id = ? "
                 "ORDER BY version DESC LIMIT 1",
-                (item_id,),
+                (_id_hash(item_id), item_id),
             ).fetchone()
         else:
             row = self._db.execute(
-                "SELECT segment, offset, length FROM versions WHERE id = ? AND version = ?",
-                (item_id, version),
+                "SELECT segment, offset, length FROM versions "
+                "WHERE idh = ? AND version = ? AND id = ?",
+                (_id_hash(item_id), version, item_id),
             ).fetchone()
         return self._location(row)
 
     def version_rows(self, item_id: str) -> list[dict[str, Any]]:
         """Every version of an item with its sightings, oldest first."""
+        idh = _id_hash(item_id)
         rows = self._db.execute(
-            "SELECT v.version, v.digest, v.previous, v.seq, v.archived_at, v.run, "
+            "SELECT v.version, v.digest, v.seq, v.archived_at, v.run, "
             "  count(s.seq), max(s.seen_at), group_concat(DISTINCT s.run) "
-            "FROM versions v LEFT JOIN sightings s ON s.id = v.id AND s.version = v.version "
-            "WHERE v.id = ? GROUP BY v.version ORDER BY v.version",
-            (item_id,),
+            "FROM versions v LEFT JOIN sightings s "
+            "  ON s.idh = v.idh AND s.version = v.version AND s.id = v.id "
+            "WHERE v.idh = ? AND v.id = ? GROUP BY v.version ORDER BY v.version",
+            (idh, item_id),
         ).fetchall()
-        history = []
-        for version, digest, previous, seq, at, run, count, last, runs in rows:
+        history: list[dict[str, Any]] = []
+        previous = None
+        for version, blob, seq, at, run, count, last, runs in rows:
+            digest = _digest_text(blob)
             seen_runs = [run, *(r for r in (runs or "").split(",") if r and r != run)]
             history.append(
                 {
@@ -358,6 +384,7 @@ class SQLiteCatalog:
                     },
                 }
             )
+            previous = digest
         return history
 
     def version_count(self) -> int:
@@ -418,7 +445,7 @@ class SQLiteCatalog:
     def counts(self) -> dict[str, int]:
         one = self._db.execute
         return {
-            "items": one("SELECT count(*) FROM items").fetchone()[0],
+            "items": one("SELECT count(*) FROM versions WHERE version = 1").fetchone()[0],
             "versions": one("SELECT count(*) FROM versions").fetchone()[0],
             "sightings": one("SELECT count(*) FROM sightings").fetchone()[0],
             "quarantined": one("SELECT count(DISTINCT qid) FROM quarantine").fetchone()[0],

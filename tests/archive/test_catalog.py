@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from wirearchive.archive import Capture, SQLiteCatalog, Store, sha256
+from wirearchive.archive import catalog as catalog_module
 from wirearchive.archive.catalog import Location
 from wirearchive.archive.log import parse_segment_name
 
@@ -168,3 +169,44 @@ def test_quarantine_rows_group_the_same_input(store: Store, fill: Callable[[Stor
     assert row["firstSeen"] <= row["lastSeen"]
     assert store.quarantined(row["qid"]) == [row]
     assert store.quarantined("q-unknown") == []
+
+
+def test_ids_that_share_their_hash_bits_stay_apart(
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+    make_item: Callable[..., Item],
+    make_capture: Callable[..., Capture],
+) -> None:
+    monkeypatch.setattr(catalog_module, "_id_hash", lambda item_id: 7)  # every id clashes
+    first, second = make_item(1), make_item(2)
+    store.put(first, make_capture(first), run="r", profile=PROFILE)
+    store.put(second, make_capture(second), run="r", profile=PROFILE)
+    changed = make_item(2, headline="A second headline for item two, now changed")
+    store.put(changed, make_capture(changed), run="r", profile=PROFILE)
+    store.put(first, make_capture(first), run="r", profile=PROFILE)  # a sighting of item 1
+    latest = store.catalog.latest([first["uri"], second["uri"], "urn:x:absent"])
+    assert {uri: version for uri, (version, _) in latest.items()} == {
+        first["uri"]: 1,
+        second["uri"]: 2,
+    }
+    one = store.get(first["uri"])
+    assert one is not None
+    assert one["item"]["headlines"] == first["headlines"]
+    assert [h["version"] for h in store.history(second["uri"])] == [1, 2]
+    assert [h["sightings"]["count"] for h in store.history(first["uri"])] == [2]
+    assert store.summary()["items"] == 2
+
+
+def test_captures_that_share_their_key_bits_are_not_confused(
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+    make_item: Callable[..., Item],
+    make_capture: Callable[..., Capture],
+) -> None:
+    monkeypatch.setattr(catalog_module, "_blob_key", lambda raw: 7)
+    first, second = make_item(1), make_item(2)
+    store.put(first, make_capture(first), run="r", profile=PROFILE)
+    store.put(second, make_capture(second), run="r", profile=PROFILE)
+    assert store.catalog.capture(make_capture(second).sha256) is None
+    assert store.raw(second["uri"]) == make_capture(second).data
+    assert store.raw(first["uri"]) == make_capture(first).data
