@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml $(SOURCES)
 # same inputs as "unchanged" sightings, not new versions.
 demo: $(STAMP)
 	$(VENV)/bin/wirearchive ingest examples/
+	$(VENV)/bin/wirearchive show urn:wirearchive:text:sputnik:2024-05-29:sputnik-kz-2024-05-29
 	$(VENV)/bin/wirearchive summary
 
 lint: $(STAMP)

@@ -11,9 +11,10 @@ from contextlib import contextmanager
 from typing import Any, TextIO
 
 import orjson
-from wirearchive.archive import Store, resolve_location, verify
+from wirearchive.archive import ArchiveError, Store, resolve_location, verify
 
-from .ingest import Ingest, Result
+from .ingest import Checker, Ingest, Result
+from .readers import read_inputs, readers
 
 __all__ = ["COMMANDS", "add_archive_commands"]
 
@@ -39,8 +40,27 @@ def _positive(text: str) -> int:
     return number
 
 
+def _format_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        metavar="F",
+        help="read every input as this format instead of telling from its content "
+        "(ninjs, text, newsml-g2, nitf, html, feed)",
+    )
+
+
 def add_archive_commands(commands: Any) -> None:
     """Add the archive subcommands to the subparsers object of the main parser."""
+    extract = commands.add_parser(
+        "extract",
+        help="show what each input would become, without touching an archive",
+        description="Read each input with its reader, upgrade and validate it, and print the "
+        "ninjs 3.1 item and the report. Nothing is written.",
+    )
+    _format_option(extract)
+    _json_option(extract, 'one line per item: {"path", "item", "report"}')
+    extract.add_argument("paths", nargs="+", metavar="PATH")
+
     ingest = commands.add_parser(
         "ingest",
         help="archive ninjs JSON and JSON Lines files (any ninjs 1.x-3.x, stored as 3.1)",
@@ -49,6 +69,7 @@ def add_archive_commands(commands: Any) -> None:
     )
     _archive_option(ingest)
     ingest.add_argument("--source", metavar="NAME", help="the source name for provenance")
+    _format_option(ingest)
     _json_option(ingest, "the run's counts")
     ingest.add_argument(
         "--events",
@@ -170,9 +191,9 @@ def _progress(stderr: TextIO, total: int, enabled: bool) -> Iterator[Callable[[i
 
 
 def _ingest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from wirearchive.validators import collect_files
+    from .readers import collect_inputs
 
-    total = sum(path.stat().st_size for path in collect_files(args.paths))
+    total = sum(path.stat().st_size for path in collect_inputs(args.paths))
     problems: list[Result] = []
 
     def on_result(result: Result) -> None:
@@ -188,6 +209,7 @@ def _ingest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             source=args.source,
             command=["wirearchive", *args.argv],
             batch=args.batch,
+            format=_checked_format(args.format),
             on_result=on_result,
             on_bytes=advance,
         )
@@ -208,6 +230,52 @@ def _ingest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             style="red" if counts["quarantined"] or counts["failed"] else "green",
         )
     return EXIT_PROBLEMS if counts["quarantined"] or counts["failed"] else EXIT_OK
+
+
+def _checked_format(name: str | None) -> str | None:
+    if name is not None and name not in readers():
+        raise ArchiveError(
+            f"unknown --format {name!r} (choose from {', '.join(sorted(readers()))})"
+        )
+    return name
+
+
+def _extract(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    checker = Checker()
+    invalid = 0
+    console = None if args.json else _console(stdout)
+    for extracted in read_inputs(args.paths, format=_checked_format(args.format)):
+        report = checker.check(extracted)
+        invalid += not report.valid
+        if console is None:
+            line: dict[str, Any] = {
+                "path": extracted.path,
+                "item": extracted.item,
+                "report": report.to_dict(),
+            }
+            if extracted.line is not None:
+                line["line"] = extracted.line
+            if extracted.part is not None:
+                line["part"] = extracted.part
+            stdout.write(orjson.dumps(line).decode() + "\n")
+            continue
+        where = extracted.path if extracted.line is None else f"{extracted.path}:{extracted.line}"
+        if extracted.part:
+            where += f" ({extracted.part})"
+        verdict = "valid" if report.valid else "invalid"
+        console.print(
+            f"{where}: {extracted.reader}: {verdict}",
+            style="green" if report.valid else "red",
+            markup=False,
+        )
+        if extracted.item is not None:
+            console.print(
+                orjson.dumps(extracted.item, option=orjson.OPT_INDENT_2).decode(), markup=False
+            )
+        for problem in [*report.errors, *report.warnings]:
+            label = problem.rule if problem in report.errors else f"{problem.rule} (warning)"
+            console.print(f"  {problem.json_path}: {label}: {problem.message}", markup=False)
+    return EXIT_PROBLEMS if invalid else EXIT_OK
 
 
 def _show(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -364,6 +432,7 @@ def _summary(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
+    "extract": _extract,
     "ingest": _ingest,
     "show": _show,
     "history": _history,

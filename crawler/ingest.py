@@ -14,7 +14,8 @@ import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from contextlib import suppress
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
@@ -26,23 +27,16 @@ from wirearchive.archive import Capture, Outcome, Store, Writer, new_run_id
 from wirearchive.validators import (
     DEFAULT_MAX_BYTES,
     PROFILE,
-    Document,
-    InputError,
     Problem,
     Report,
+    Severity,
     Validator,
-    VersionDetector,
-    collect_files,
     default_registry,
-    read_documents,
 )
 
-from .upgrade import upgrade
+from .readers import Extracted, ReadContext, collect_inputs, read_files, step
 
-__all__ = ["Counts", "Ingest", "Result"]
-
-READER = "ninjs-json"
-_MEDIA_TYPES = {".json": "application/json", ".jsonl": "application/jsonl"}
+__all__ = ["Checker", "Counts", "Ingest", "Result"]
 
 
 @dataclass(slots=True)
@@ -99,11 +93,49 @@ def software_versions() -> dict[str, str]:
 def _file_uri(path: str, line: int | None) -> str:
     uri = Path(path).resolve().as_uri()
     # RFC 5147 text fragments count line boundaries from 0: line N is "line=N-1,N".
-    return uri if line is None else f"{uri}#line={line - 1},{line}"
+    if line is not None:
+        return f"{uri}#line={line - 1},{line}"
+    return uri
 
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Checker:
+    """Validate what readers extract: text against the profile, pictures against ninjs."""
+
+    def __init__(self) -> None:
+        registry = default_registry()
+        self._validators = {PROFILE: Validator(PROFILE, registry=registry)}
+        self._registry = registry
+        self.profile_uri = registry.uri(PROFILE)
+
+    def schema_uri(self, schema: str) -> str:
+        return self._registry.uri(schema)
+
+    def _validator(self, schema: str) -> Validator:
+        if schema not in self._validators:
+            self._validators[schema] = Validator(schema, registry=self._registry)
+        return self._validators[schema]
+
+    def check(self, extracted: Extracted) -> Report:
+        """The report on an extracted item, the reader's own warnings included."""
+        validator = self._validator(extracted.schema)
+        if extracted.problem is not None or extracted.item is None:
+            problem = extracted.problem or Problem(rule="input.empty", message="no item")
+            return validator.invalid_input(problem, path=extracted.path, line=extracted.line)
+        report = validator.validate(extracted.item, path=extracted.path, line=extracted.line)
+        if extracted.warnings:
+            guesses = [replace(w, severity=Severity.WARNING) for w in extracted.warnings]
+            report = Report.from_problems(
+                [*report.errors, *report.warnings, *guesses],
+                path=report.path,
+                line=report.line,
+                schema=report.schema,
+                note=report.note,
+            )
+        return report
 
 
 @dataclass
@@ -116,6 +148,7 @@ class Ingest:
     batch: int = 500
     max_delay: float = 2.0
     max_bytes: int = DEFAULT_MAX_BYTES
+    format: str | None = None
     on_result: Callable[[Result], None] | None = None
     on_bytes: Callable[[int], None] | None = None
     run_id: str = field(default_factory=new_run_id)
@@ -124,10 +157,7 @@ class Ingest:
     failures: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        registry = default_registry()
-        self._validator = Validator(PROFILE, registry=registry)
-        self._detector = VersionDetector(registry, self._validator.engine.is_valid)
-        self._profile_uri = registry.uri(PROFILE)
+        self._checker = Checker()
         self._writer: Writer = self.store.writer(self.run_id, source=self.source)
         self._waiting: list[tuple[str, int | None, str | None]] = []
         self._started = _now()
@@ -135,102 +165,82 @@ class Ingest:
 
     def run(self, paths: Iterable[str]) -> dict[str, Any]:
         """Ingest every input under the paths; return the run manifest (also archived)."""
-        files = collect_files(paths)  # raises InputError before any work for a bad path
-        for path in files:
-            try:
-                for document in read_documents([path], max_bytes=self.max_bytes):
-                    self._one(document)
-                    if self.on_bytes is not None:
-                        self.on_bytes(len(document.raw or b""))
-                    if len(self._writer) >= self.batch or (
-                        self._writer and time.monotonic() - self._oldest > self.max_delay
-                    ):
-                        self._commit()
-            except OSError as exc:  # the file vanished or broke mid-read; go on with the rest
-                reason = str(exc) if isinstance(exc, InputError) else exc.strerror or str(exc)
-                self.counts.failed += 1
-                self.failures.append(
-                    reason if reason.startswith(str(path)) else f"{path}: {reason}"
-                )
-                if self.on_result is not None:
-                    self.on_result(Result(str(path), None, None, reason))
+        files = collect_inputs(paths)  # raises InputError before any work for a bad path
+        context = ReadContext(max_bytes=self.max_bytes)
+        last_path = None
+        for extracted in read_files(files, format=self.format, context=context):
+            if extracted.path != last_path and self.on_bytes is not None:
+                last_path = extracted.path
+                with suppress(OSError):
+                    self.on_bytes(Path(extracted.path).stat().st_size)
+            self._one(extracted)
+            if len(self._writer) >= self.batch or (
+                self._writer and time.monotonic() - self._oldest > self.max_delay
+            ):
+                self._commit()
         self._commit()
         manifest = self._manifest([str(p) for p in files])
         self.store.finish_run(manifest)
         return manifest
 
-    def _one(self, document: Document) -> None:
+    def _one(self, extracted: Extracted) -> None:
+        problem = extracted.problem
+        if problem is not None and problem.rule == "input.unreadable":
+            # Nothing was read, so there is nothing to keep: the run names it instead.
+            self.counts.failed += 1
+            self.failures.append(problem.message)
+            if self.on_result is not None:
+                self.on_result(Result(extracted.path, extracted.line, None, problem.message))
+            return
         if not self._writer:
             self._oldest = time.monotonic()
         capture = None
-        if document.raw is not None:
-            media = _MEDIA_TYPES.get(Path(document.path).suffix.lower(), "application/json")
+        if extracted.raw is not None:
             capture = Capture(
-                document.raw,
-                _file_uri(document.path, document.line),
-                "application/json" if document.line else media,
+                extracted.raw,
+                _file_uri(extracted.path, extracted.line),
+                extracted.media_type,
             )
-        steps = [{"name": "read", "detail": f"{READER} {__version__}"}]
+        schema_uri = self._checker.schema_uri(extracted.schema)
+        steps = [step("read", f"{extracted.reader} {extracted.reader_version}"), *extracted.steps]
+        derived: dict[str, Any] = {"path": extracted.path}
+        if extracted.line:
+            derived["line"] = extracted.line
         provenance: dict[str, Any] = {
-            "wasDerivedFrom": {"path": document.path}
-            | ({"line": document.line} if document.line else {}),
+            "wasDerivedFrom": derived,
             "wasAttributedTo": {
-                "extractor": {"name": READER, "version": __version__},
-                "schema": self._profile_uri,
+                "extractor": {"name": extracted.reader, "version": extracted.reader_version},
+                "schema": schema_uri,
             },
             "steps": steps,
         }
-        if document.problem is not None:
-            report = self._validator.invalid_input(
-                document.problem, path=document.path, line=document.line
-            )
-            self._quarantine(capture, report, None, provenance, document)
-            return
+        if extracted.part:
+            steps.append(step("part", extracted.part))
         try:
-            item, report = self._prepare(document, steps)
+            report = self._checker.check(extracted)
         except Exception as exc:  # noqa: BLE001 - one bad input must not stop the batch
             problem = Problem(rule="ingest.error", message=f"{type(exc).__name__}: {exc}")
-            report = self._validator.invalid_input(problem, path=document.path, line=document.line)
-            self._quarantine(capture, report, document.data, provenance, document)
-            return
-        if not report.valid or capture is None:
-            self._quarantine(capture, report, item, provenance, document)
+            report = Report.from_problems(
+                [problem], path=extracted.path, line=extracted.line, schema=None
+            )
+        steps.append(
+            step(
+                "validate",
+                f"{report.schema}: {len(report.errors)} errors, {len(report.warnings)} warnings",
+            )
+        )
+        if not report.valid or capture is None or extracted.item is None:
+            self._quarantine(capture, report, extracted.item, provenance, extracted)
             return
         self._count_rules(report)
-        self._waiting.append((document.path, document.line, None))
+        self._waiting.append((extracted.path, extracted.line, None))
         self._writer.put(
-            item,
+            extracted.item,
             capture,
             provenance=provenance,
             warnings=[w.to_dict() for w in report.warnings],
-            profile=self._profile_uri,
+            profile=schema_uri,
         )
-
-    def _prepare(self, document: Document, steps: list[dict[str, str]]) -> tuple[Any, Report]:
-        data = document.data
-        if not isinstance(data, dict):
-            return data, self._validator.validate(data, path=document.path, line=document.line)
-        detection = self._detector.detect(data)
-        steps.append({"name": "detect", "detail": f"ninjs {detection.version}: {detection.reason}"})
-        upgraded = upgrade(data, detection.version)
-        if upgraded.steps:
-            steps.append(
-                {
-                    "name": "upgrade",
-                    "detail": f"ninjs {detection.version} to 3.1: " + "; ".join(upgraded.steps),
-                }
-            )
-        if upgraded.dropped:
-            steps.append({"name": "drop", "detail": "; ".join(upgraded.dropped)})
-        report = self._validator.validate(upgraded.item, path=document.path, line=document.line)
-        steps.append(
-            {
-                "name": "validate",
-                "detail": f"{report.schema}: {len(report.errors)} errors, "
-                f"{len(report.warnings)} warnings",
-            }
-        )
-        return upgraded.item, report
 
     def _count_rules(self, report: Report) -> None:
         for problem in report.errors:
@@ -244,12 +254,12 @@ class Ingest:
         report: Report,
         item: Any,
         provenance: dict[str, Any],
-        document: Document,
+        extracted: Extracted,
     ) -> None:
         self._count_rules(report)
         best = report.best_error
         reason = f"{best.json_path}: {best.rule}: {best.message}" if best else None
-        self._waiting.append((document.path, document.line, reason))
+        self._waiting.append((extracted.path, extracted.line, reason))
         if capture is None:  # too large to read: keep what identifies it instead
             provenance["steps"].append(
                 {"name": "not-kept", "detail": f"larger than {self.max_bytes:,} bytes"}
@@ -259,8 +269,8 @@ class Ingest:
             report=report.to_dict(),
             item=item,
             provenance=provenance,
-            path=document.path,
-            line=document.line,
+            path=extracted.path,
+            line=extracted.line,
         )
 
     def _commit(self) -> None:

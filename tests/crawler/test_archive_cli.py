@@ -9,10 +9,13 @@ from typing import Any
 
 import pytest
 from wirearchive.crawler.cli import run
+from wirearchive.crawler.readers import read_inputs
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 SAMPLE = EXAMPLES / "sputnik-kz-2024-05-29.json"
 SAMPLE_ID = json.loads(SAMPLE.read_text())["uri"]
+#: Items in examples/: one per JSON file, one per JSON Lines line, one per other file.
+EXAMPLE_ITEMS = len(list(read_inputs([EXAMPLES])))
 
 
 class _Terminal(io.StringIO):
@@ -55,9 +58,9 @@ def test_ingest_json_prints_exactly_the_run_counts(tmp_path: Path) -> None:
     assert code == 0
     summary = json.loads(out)
     assert list(summary) == ["run", "new", "updated", "unchanged", "quarantined", "failed"]
-    assert summary["new"] == 4
+    assert summary["new"] == EXAMPLE_ITEMS
     code, out, _ = _run("ingest", "--archive", str(tmp_path / "a"), "--json", str(EXAMPLES))
-    assert json.loads(out)["unchanged"] == 4
+    assert json.loads(out)["unchanged"] == EXAMPLE_ITEMS
 
 
 def test_ingest_text_names_quarantined_inputs_and_exits_one(tmp_path: Path) -> None:
@@ -146,7 +149,7 @@ def test_history_and_diff_after_an_edit(archive: str, tmp_path: Path) -> None:
 def test_export_resumes_from_the_cursor_it_prints(archive: str, tmp_path: Path) -> None:
     code, out, err = _run("export", "--archive", archive)
     assert code == 0
-    assert len(out.splitlines()) == 4
+    assert len(out.splitlines()) == EXAMPLE_ITEMS
     cursor = err.strip()
     code, out, err = _run("export", "--archive", archive, "--since", cursor)
     assert (out, err.strip()) == ("", cursor)
@@ -225,7 +228,7 @@ def test_summary_lists_counts_and_runs(archive: str) -> None:
     code, out, _ = _run("summary", "--archive", archive)
     assert code == 0
     lines = out.splitlines()
-    assert lines[1].strip().startswith("4 items, 4 versions")
+    assert lines[1].strip().startswith(f"{EXAMPLE_ITEMS} items, {EXAMPLE_ITEMS} versions")
     assert "finished" in lines[2]
 
 
@@ -235,3 +238,34 @@ def test_an_archive_that_cannot_be_created_is_fatal(tmp_path: Path) -> None:
     code, _, err = _run("summary", "--archive", str(blocker / "archive"))
     assert code == 2
     assert str(blocker) in err
+
+
+def test_extract_shows_the_item_and_report_without_an_archive(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    capture = EXAMPLES / "sputnik-kz-2024-05-29.txt"
+    code, out, _ = _run("extract", "--json", str(capture))
+    assert code == 0
+    (line,) = [json.loads(text) for text in out.splitlines()]
+    assert set(line) == {"path", "item", "report"}
+    assert line["path"] == str(capture)
+    assert line["item"]["located"] == "Алматы"
+    assert line["report"]["valid"] is True
+    assert "name.variant-spelling" in {w["rule"] for w in line["report"]["warnings"]}
+    assert not (tmp_path / "archive-data").exists()  # a dry run touches no archive
+    code, out, _ = _run("extract", str(capture))
+    assert out.splitlines()[0] == f"{capture}: text: valid"
+    assert '"located": "Алматы"' in out
+
+
+def test_extract_with_a_forced_format_reports_what_that_reader_makes(tmp_path: Path) -> None:
+    code, out, _ = _run(
+        "extract", "--json", "--format", "ninjs", str(EXAMPLES / "sputnik-kz-2024-05-29.txt")
+    )
+    assert code == 1
+    report = json.loads(out)["report"]
+    assert report["errors"][0]["rule"] == "json.syntax"
+    code, _, err = _run("extract", "--format", "pdf", str(SAMPLE))
+    assert code == 2
+    assert "unknown --format 'pdf'" in err

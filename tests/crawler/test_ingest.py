@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from wirearchive.archive import Store, verify
 from wirearchive.crawler.ingest import Ingest, Result
+from wirearchive.crawler.readers import read_inputs
 from wirearchive.validators import StructuralValidator, default_registry
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -33,17 +34,19 @@ def _ingest(store: Store, *paths: Path, **options: Any) -> tuple[dict[str, Any],
 
 
 def test_second_ingest_of_the_same_files_is_unchanged(store: Store) -> None:
+    items = len(list(read_inputs([EXAMPLES])))
+    assert items >= 5  # the JSON, the JSON Lines and the text capture at least
     first, results = _ingest(store, EXAMPLES)
     assert first["counts"] == {
-        "new": 4,
+        "new": items,
         "updated": 0,
         "unchanged": 0,
         "quarantined": 0,
         "failed": 0,
     }
-    assert [r.outcome.status for r in results if r.outcome] == ["new"] * 4
+    assert [r.outcome.status for r in results if r.outcome] == ["new"] * items
     second, results = _ingest(store, EXAMPLES)
-    assert second["counts"]["unchanged"] == 4
+    assert second["counts"]["unchanged"] == items
     assert second["counts"]["new"] == 0
     assert {r.outcome.version for r in results if r.outcome} == {1}
     history = store.history(_items()[0]["uri"])
@@ -90,7 +93,8 @@ def test_provenance_names_the_file_line_bytes_and_steps(store: Store) -> None:
     assert provenance["capture"]["size"] == len(raw)
     assert provenance["run"] == manifest["run"]
     assert provenance["source"] == "example-wire"
-    assert [s["name"] for s in provenance["steps"]] == ["read", "detect", "validate"]
+    assert [s["name"] for s in provenance["steps"]] == ["read", "choose", "detect", "validate"]
+    assert provenance["steps"][1] == {"name": "choose", "detail": "ninjs (content)"}
     assert store.raw(record["id"]) == raw
     assert StructuralValidator(default_registry()).is_valid("record-1.0", record)
 
@@ -182,7 +186,11 @@ def test_manifest_is_archived_with_counts_software_and_rules(store: Store) -> No
     assert manifest["command"] == ["wirearchive", "ingest", "examples"]
     assert manifest["startedAt"] <= manifest["endedAt"]
     assert {"wirearchive", "python", "warcio", "jsonschema-rs"} <= manifest["software"].keys()
-    assert manifest["validation"] == {"name.variant-spelling": {"errors": 0, "warnings": 1}}
+    # The Sputnik story twice (as ninjs and as a text capture), and the capture's date-only time.
+    assert manifest["validation"] == {
+        "name.variant-spelling": {"errors": 0, "warnings": 2},
+        "time.date-only": {"errors": 0, "warnings": 1},
+    }
     assert store.runs()[-1] == manifest
     saved = json.loads(
         (Path(str(store.backend.local_root)) / "runs" / f"{manifest['run']}.json").read_text()
@@ -202,4 +210,4 @@ def test_a_file_that_vanishes_mid_run_is_counted_failed(store: Store, tmp_path: 
     manifest = ingest.run([str(first), str(second)])
     assert manifest["counts"]["new"] == 1
     assert manifest["counts"]["failed"] == 1
-    assert manifest["failures"] == [f"{second}: no such file or directory"]
+    assert manifest["failures"] == [f"{second}: No such file or directory"]

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from wirearchive.crawler.upgrade import SOURCE_VERSIONS, STANDARD, Upgrade, upgrade
+from wirearchive.crawler.readers.upgrade import SOURCE_VERSIONS, STANDARD, Upgrade, upgrade
 from wirearchive.validators import NINJS_VERSIONS, Validator, format_json_path
 
 # Only for collecting the cases; the tests read the files through the data_dir fixture.
-_NINJS = Path(__file__).parents[1] / "data" / "iptc" / "ninjs"
+_NINJS = Path(__file__).parents[2] / "data" / "iptc" / "ninjs"
 
 #: Files of the example folders that are not valid under their folder's version, and why.
 #: Pinned (test_invalid_examples_are_the_known_ones), so that the corpus cannot shrink

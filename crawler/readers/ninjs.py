@@ -1,0 +1,79 @@
+"""ninjs documents in JSON and JSON Lines, any published version, upgraded to 3.1."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cached_property, partial
+from pathlib import Path
+
+from wirearchive import __version__
+from wirearchive.validators import (
+    Problem,
+    Validator,
+    VersionDetector,
+    default_registry,
+    read_documents,
+)
+
+from .base import Extracted, ReadContext, step
+from .upgrade import upgrade
+
+__all__ = ["READER", "NinjsReader"]
+
+_LINES = (".jsonl", ".ndjson")
+
+
+class NinjsReader:
+    name = "ninjs"
+    version = __version__
+    suffixes = (".json", *_LINES)
+
+    @cached_property
+    def _detector(self) -> VersionDetector:
+        registry = default_registry()
+        return VersionDetector(registry, Validator("ninjs-3.1", registry=registry).engine.is_valid)
+
+    def sniff(self, head: bytes, path: Path) -> int:
+        text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+        if text.startswith(b"{"):
+            return 90
+        if text.startswith(b"["):
+            return 40
+        return 5 if path.suffix.lower() in self.suffixes else 0
+
+    def read(self, path: Path, context: ReadContext) -> Iterator[Extracted]:
+        lines = path.suffix.lower() in _LINES
+        media_type = "application/jsonl" if lines else "application/json"
+        for document in read_documents([path], max_bytes=context.max_bytes):
+            make = partial(
+                Extracted,
+                document.path,
+                self.name,
+                self.version,
+                document.raw,
+                "application/json" if document.line else media_type,
+                line=document.line,
+            )
+            if document.problem is not None:
+                yield make(problem=document.problem)
+                continue
+            data = document.data
+            if not isinstance(data, dict):
+                kind = type(data).__name__.replace("NoneType", "null")
+                problem = Problem(
+                    rule="schema.type", message=f"a ninjs item is a JSON object, not {kind}"
+                )
+                yield make(problem=problem)
+                continue
+            detection = self._detector.detect(data)
+            steps = [step("detect", f"ninjs {detection.version}: {detection.reason}")]
+            upgraded = upgrade(data, detection.version)
+            if upgraded.steps:
+                done = "; ".join(upgraded.steps)
+                steps.append(step("upgrade", f"ninjs {detection.version} to 3.1: {done}"))
+            if upgraded.dropped:
+                steps.append(step("drop", "; ".join(upgraded.dropped)))
+            yield make(item=upgraded.item, steps=tuple(steps))
+
+
+READER = NinjsReader()

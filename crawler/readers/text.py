@@ -1,0 +1,394 @@
+"""Plain-text captures of wire stories: a web page saved as text, page chrome and all.
+
+The shape, as in Sputnik's, TASS's or Kazinform's pages saved from a browser::
+
+    <headline>
+    © Photo : <credit><caption>              the photo block: credit glued to the caption,
+    <caption> - <agency>, <width>, <date>    then the caption with agency, size and date
+    Подписаться                              chrome
+    <lead>                                   a one-paragraph summary
+    <CITY>, <day> <month> - <Agency>. <first paragraph>
+    <paragraphs>
+    Лента новостей                           chrome: everything after it is the page's
+    0                                        a counter
+
+The reader removes the chrome (in Russian, Kazakh and English), turns the photo block into
+a picture association, the lead into a description, the dateline into `located`, a date
+and an info source, and the paragraphs into the body. Each decision is a provenance step.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from wirearchive import __version__
+from wirearchive.validators import Problem, Severity
+
+from ..dateline import Dateline, parse_dateline
+from ..encoding import Decoded, decode
+from ..language import detect_language
+from .base import Extracted, ReadContext, step
+
+__all__ = ["READER", "TextCaptureReader", "parse_capture"]
+
+STANDARD = {
+    "name": "ninjs",
+    "version": "3.1",
+    "schema": "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json",
+}
+
+#: Whole lines that are page furniture, in the languages we meet (compared case-folded).
+CHROME_LINES = frozenset(
+    s.casefold()
+    for s in (
+        # Russian
+        "Подписаться",
+        "Поделиться",
+        "Читать далее",
+        "Комментарии",
+        "Реклама",
+        "Главное",
+        "Все новости",
+        "Новости",
+        "Мнения",
+        "Видео",
+        "Фото",
+        "Выбор редакции",
+        "Популярное",
+        "Читать в Telegram",
+        "Подписывайтесь",
+        "Сообщить об ошибке",
+        "Распечатать",
+        # Kazakh
+        "Жазылу",
+        "Бөлісу",
+        "Толығырақ",
+        "Барлық жаңалықтар",
+        "Жаңалықтар",
+        "Пікірлер",
+        # English
+        "Subscribe",
+        "Share",
+        "Share this",
+        "Read more",
+        "Comments",
+        "Advertisement",
+        "Follow us",
+        "Print",
+        "Newsletter",
+        "Sign up",
+        "Most read",
+        "Top stories",
+        # networks
+        "Telegram",
+        "VK",
+        "ВКонтакте",
+        "WhatsApp",
+        "Facebook",
+        "Twitter",
+        "X",
+        "Одноклассники",
+    )
+)
+#: Lines after which everything is the page's, not the story's (compared case-folded).
+END_MARKERS = frozenset(
+    s.casefold()
+    for s in (
+        "Лента новостей",
+        "Читайте также",
+        "Читайте также:",
+        "Похожие новости",
+        "Новости партнеров",
+        "Жаңалықтар таспасы",
+        "Сондай-ақ оқыңыз",
+        "Тақырып бойынша",
+        "News feed",
+        "Newsfeed",
+        "Related",
+        "Related news",
+        "Read also",
+        "See also",
+        "More stories",
+        "Latest news",
+    )
+)
+_COUNTER = re.compile(
+    r"^[\d\s.,:/]+$|^\d+\s*(просмотр\w*|комментари\w*|views?|comments?)$", re.IGNORECASE
+)
+_PHOTO_CREDIT = re.compile(
+    r"^©\s*(?:Photo|Фото|Сурет|Foto)\s*:?\s*(?P<rest>.+)$|^(?:Photo|Фото|Сурет|Foto)\s*:\s*"
+    r"(?P<rest2>.+)$",
+    re.IGNORECASE,
+)
+#: "<caption> - Sputnik Казахстан, 1920, 29.05.2024": caption, agency, width, date.
+_PHOTO_LINE = re.compile(
+    r"^(?P<caption>.+?)\s+[-–—]\s+(?P<agency>[^,]+),\s*(?P<width>\d{3,5}),\s*"
+    r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})$"
+)
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
+_SLUG = re.compile(r"[^a-z0-9]+")
+_URL = re.compile(r"^https?://\S+$")
+
+
+@dataclass
+class Capture:
+    """What the reader made of a capture: the item, the steps and the warnings."""
+
+    item: dict[str, Any]
+    steps: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def _slug(text: str) -> str:
+    ascii_text = text.encode("ascii", "ignore").decode().lower()
+    return _SLUG.sub("-", ascii_text).strip("-") or "item"
+
+
+def _strip_chrome(lines: list[str]) -> tuple[list[str], list[str]]:
+    kept, removed = [], []
+    for index, line in enumerate(lines):
+        folded = line.casefold()
+        if folded in END_MARKERS:
+            removed += lines[index:]
+            break
+        if folded in CHROME_LINES or _COUNTER.match(line):
+            removed.append(line)
+        else:
+            kept.append(line)
+    return kept, removed
+
+
+def _year_from(lines: list[str]) -> int | None:
+    for line in lines:
+        match = _NUMERIC_DATE.search(line)
+        if match:
+            return int(match.group(3))
+    return None
+
+
+def parse_capture(text: str, *, stem: str, retrieved: date) -> Capture | Problem:
+    """Read one capture's text; `stem` (the file name) makes a stable uri with the date."""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    if not lines:
+        return Problem(rule="text.empty", message="no text in the capture")
+    url = next((line for line in lines if _URL.match(line)), None)
+    lines = [line for line in lines if line != url]
+    lines, removed = _strip_chrome(lines)
+    capture = Capture(item={})
+    if removed:
+        shown = ", ".join(repr(r[:30]) for r in removed[:6])
+        capture.steps.append(step("chrome", f"removed {len(removed)} lines: {shown}"))
+    if len(lines) < 2:
+        return Problem(
+            rule="text.no-story",
+            message="no headline and body left once the page chrome was removed",
+        )
+    headline, rest = lines[0], lines[1:]
+    picture, rest = _photo_block(rest, capture)
+    index, dateline = next(
+        ((i, d) for i, line in enumerate(rest) if (d := parse_dateline(line)) is not None),
+        (None, None),
+    )
+    lead: list[str] = []
+    if index is not None and dateline is not None:
+        lead, body_lines = rest[:index], rest[index:]
+        first = body_lines[0][dateline.end :].strip()
+        body_lines = [first, *body_lines[1:]] if first else body_lines[1:]
+        capture.steps.append(
+            step(
+                "dateline",
+                f"{dateline.text!r}: {dateline.city}"
+                + (f", {dateline.agency}" if dateline.agency else ""),
+            )
+        )
+    else:
+        body_lines = rest
+        capture.steps.append(step("dateline", "none found"))
+    year_hint = _year_from([line for line in lines if line not in body_lines]) or _year_from(
+        body_lines
+    )
+    created = _created(dateline, year_hint, retrieved, picture, capture)
+    item: dict[str, Any] = {
+        "uri": url or _uri(dateline, created, stem),
+        "type": "text",
+        "headlines": [{"role": "main", "value": headline}],
+        "bodies": [
+            {
+                "role": "main",
+                "contentType": "text/html",
+                "value": "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in body_lines),
+            }
+        ],
+        "standard": dict(STANDARD),
+    }
+    if created is not None:
+        stamp = f"{created.isoformat()}T00:00:00Z"
+        item |= {"firstCreated": stamp, "contentCreated": stamp, "versionCreated": stamp}
+    language = detect_language(" ".join([headline, *body_lines]))
+    if language:
+        item["language"] = language
+        capture.steps.append(step("language", f"{language} (script and common words)"))
+    if lead:
+        item["descriptions"] = [{"role": "summary", "value": " ".join(lead)}]
+    if dateline is not None:
+        item["located"] = dateline.city
+        if dateline.agency:
+            item["infoSources"] = [{"name": dateline.agency, "role": "source"}]
+    if picture is not None:
+        publisher = picture.pop("_publisher", None)
+        picture["uri"] = f"{item['uri']}#picture-1"
+        item["associations"] = [picture]
+        if publisher and publisher != (dateline.agency if dateline else None):
+            item.setdefault("infoSources", []).append({"name": publisher, "role": "publisher"})
+    capture.item = item
+    return capture
+
+
+def _photo_block(lines: list[str], capture: Capture) -> tuple[dict[str, Any] | None, list[str]]:
+    """Find "© Photo : <credit><caption>" and "<caption> - <agency>, <width>, <date>"."""
+    for index, line in enumerate(lines[:4]):
+        credit_match = _PHOTO_CREDIT.match(line)
+        if credit_match is None:
+            continue
+        credited = (credit_match.group("rest") or credit_match.group("rest2") or "").strip()
+        used = [index]
+        caption = None
+        picture: dict[str, Any] = {"name": "picture", "type": "picture"}
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        photo_line = _PHOTO_LINE.match(following)
+        if photo_line is not None:
+            caption = photo_line.group("caption")
+            used.append(index + 1)
+            picture["_publisher"] = photo_line.group("agency").strip()
+            day, month, year = (int(photo_line.group(k)) for k in ("day", "month", "year"))
+            picture["contentCreated"] = f"{year:04d}-{month:02d}-{day:02d}T00:00:00Z"
+            width = photo_line.group("width")
+        else:
+            width = None
+        credit = credited
+        if caption and credited.endswith(caption):  # the page glued credit and caption
+            credit = credited[: -len(caption)].strip(" :-–—")
+        if credit:
+            picture["copyrightHolder"] = credit
+            picture["by"] = credit
+        if caption:
+            picture["headlines"] = [{"role": "main", "value": caption}]
+            picture["descriptions"] = [{"role": "caption", "value": caption}]
+        capture.steps.append(
+            step(
+                "photo",
+                f"credit {credit!r}, caption {caption!r}" + (f", {width} px wide" if width else ""),
+            )
+        )
+        return picture, [line for i, line in enumerate(lines) if i not in used]
+    return None, lines
+
+
+def _created(
+    dateline: Dateline | None,
+    year_hint: int | None,
+    retrieved: date,
+    picture: dict[str, Any] | None,
+    capture: Capture,
+) -> date | None:
+    if dateline is None or dateline.month is None or dateline.day is None:
+        if picture is not None and "contentCreated" in picture:
+            return date.fromisoformat(picture["contentCreated"][:10])
+        return None
+    year = dateline.year
+    if year is None and year_hint is not None:
+        year = year_hint
+        capture.steps.append(step("year", f"{year} from another date in the capture"))
+    if year is None:
+        year = retrieved.year
+        capture.warnings.append(
+            Problem(
+                rule="dateline.year-assumed",
+                message=f"the dateline {dateline.text!r} has no year and the capture no other "
+                f"date: {year} taken from the capture time",
+                path=("firstCreated",),
+                severity=Severity.WARNING,
+            )
+        )
+    try:
+        created = date(year, dateline.month, dateline.day)
+    except ValueError:
+        return None
+    capture.warnings.append(
+        Problem(
+            rule="time.date-only",
+            message="only the date is known; the times say 00:00 UTC",
+            path=("firstCreated",),
+            severity=Severity.WARNING,
+        )
+    )
+    return created
+
+
+def _uri(dateline: Dateline | None, created: date | None, stem: str) -> str:
+    """A stable id for a capture without a URL: agency, date and the file's name.
+
+    Saving an updated capture under the same name makes a new version of the same item.
+    """
+    agency = _slug(dateline.agency) if dateline and dateline.agency else "unknown"
+    day = created.isoformat() if created else "undated"
+    return f"urn:wirearchive:text:{agency}:{day}:{_slug(stem)}"
+
+
+class TextCaptureReader:
+    name = "text"
+    version = __version__
+    suffixes = (".txt", ".text")
+
+    def sniff(self, head: bytes, path: Path) -> int:
+        # The fallback: anything that decodes as text and is not markup or JSON.
+        stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+        if stripped[:1] in (b"<", b"{", b"["):
+            return 1
+        return 20 if b"\x00" not in head[:1024] else 1
+
+    def read(self, path: Path, context: ReadContext) -> Iterator[Extracted]:
+        with path.open("rb") as handle:
+            data = handle.read(context.max_bytes + 1)
+        if len(data) > context.max_bytes:
+            yield Extracted(
+                str(path),
+                self.name,
+                self.version,
+                None,
+                "text/plain",
+                problem=Problem(
+                    rule="input.too-large",
+                    message=f"larger than the {context.max_bytes:,}-byte limit; not parsed",
+                ),
+            )
+            return
+        decoded = decode(data)
+        if not isinstance(decoded, Decoded):
+            yield Extracted(str(path), self.name, self.version, data, "text/plain", problem=decoded)
+            return
+        media_type = f"text/plain; charset={decoded.encoding}"
+        result = parse_capture(decoded.text, stem=path.stem, retrieved=context.retrieved_at.date())
+        if isinstance(result, Problem):
+            yield Extracted(str(path), self.name, self.version, data, media_type, problem=result)
+            return
+        yield Extracted(
+            str(path),
+            self.name,
+            self.version,
+            data,
+            media_type,
+            item=result.item,
+            steps=(step("decode", decoded.step), *result.steps),
+            warnings=tuple(result.warnings),
+        )
+
+
+READER = TextCaptureReader()

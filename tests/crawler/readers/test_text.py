@@ -1,0 +1,164 @@
+"""The plain-text capture reader on the seed capture and its variations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from wirearchive.crawler.ingest import Checker
+from wirearchive.crawler.readers import Extracted, ReadContext
+from wirearchive.crawler.readers.text import READER
+
+SAMPLE = Path(__file__).parents[2] / "data" / "sputnik-kz-2024-05-29.txt"
+HEADLINE = "В Астане министры обороны Казахстана и Беларуси подписали несколько соглашений"
+LEAD = (
+    "Казахстан с официальным визитом посетил министр обороны Республики Беларусь "
+    "генерал-лейтенант Виктор Хренин"
+)
+CAPTION = "Глава государства ознакомился с работой завода Kazakhstan Paramount Engineering"
+CREDIT = "Пресс-служба президента Казахстана"
+
+
+def _read(path: Path, **context: Any) -> list[Extracted]:
+    return list(READER.read(path, ReadContext(**context)))
+
+
+def _item(path: Path, **context: Any) -> dict[str, Any]:
+    (extracted,) = _read(path, **context)
+    assert extracted.problem is None, extracted.problem
+    assert extracted.item is not None
+    return extracted.item
+
+
+def test_the_seed_capture_becomes_the_expected_item() -> None:
+    (extracted,) = _read(SAMPLE)
+    item = extracted.item
+    assert item is not None
+    assert item["headlines"] == [{"role": "main", "value": HEADLINE}]
+    assert item["language"] == "ru"
+    assert item["located"] == "Алматы"
+    assert item["firstCreated"].startswith("2024-05-29")
+    assert item["contentCreated"].startswith("2024-05-29")
+    assert "Sputnik" in [source["name"] for source in item["infoSources"]]
+    assert item["descriptions"] == [{"role": "summary", "value": LEAD}]
+    (picture,) = item["associations"]
+    assert picture["type"] == "picture"
+    assert picture["descriptions"] == [{"role": "caption", "value": CAPTION}]
+    assert picture["copyrightHolder"] == CREDIT
+    body = item["bodies"][0]["value"]
+    assert body.startswith("<p>В Астане министры обороны Казахстана и Беларуси Руслан")
+    assert body.endswith("посетил аудиторию военного искусства Беларуси.</p>")
+    assert "АЛМАТЫ, 29 мая" not in body  # the dateline lives in located, date and source
+    assert extracted.raw == SAMPLE.read_bytes()
+
+
+def test_nothing_of_the_page_chrome_is_left() -> None:
+    text = orjson.dumps(_item(SAMPLE)).decode()
+    for chrome in ("Подписаться", "Лента новостей", "© Photo", "1920"):
+        assert chrome not in text
+    body = _item(SAMPLE)["bodies"][0]["value"]
+    assert "<p>0</p>" not in body
+
+
+def test_the_seed_capture_is_valid_with_the_surname_warning() -> None:
+    (extracted,) = _read(SAMPLE)
+    report = Checker().check(extracted)
+    assert report.valid, [p.message for p in report.errors]
+    rules = [w.rule for w in report.warnings]
+    assert "name.variant-spelling" in rules
+    assert "time.date-only" in rules
+
+
+def test_steps_say_what_the_reader_did() -> None:
+    (extracted,) = _read(SAMPLE)
+    steps = {s["name"]: s.get("detail", "") for s in extracted.steps}
+    assert steps["decode"] == "utf-8 (utf-8)"
+    assert "'Подписаться'" in steps["chrome"]
+    assert "Алматы" in steps["dateline"]
+    assert steps["year"].startswith("2024")
+    assert CREDIT in steps["photo"]
+
+
+def test_windows_1251_capture_reads_the_same(tmp_path: Path) -> None:
+    text = SAMPLE.read_text("utf-8").replace("“", '"').replace("©", "(c)").replace("–", "-")
+    (tmp_path / "utf8.txt").write_text(text, "utf-8")
+    (tmp_path / "legacy.txt").write_bytes(text.encode("cp1251"))
+    legacy = _item(tmp_path / "legacy.txt")
+    assert legacy["bodies"] == _item(tmp_path / "utf8.txt")["bodies"]
+    assert legacy["located"] == "Алматы"
+
+
+def test_a_dateline_without_a_year_and_no_other_date_takes_the_capture_year(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "tass.txt"
+    path.write_text(
+        "Путин провел переговоры с президентом Казахстана\n"
+        "МОСКВА, 3 июня. /ТАСС/. Президент России провел переговоры с президентом "
+        "Казахстана в Кремле, сообщили в пресс-службе.\n"
+        "Стороны обсудили вопросы торговли и транспорта, а также сотрудничество в "
+        "энергетике и в сфере образования.\n"
+        "Поделиться\n",
+        "utf-8",
+    )
+    (extracted,) = _read(path, retrieved_at=datetime(2025, 6, 4, tzinfo=UTC))
+    assert extracted.item is not None
+    assert extracted.item["firstCreated"] == "2025-06-03T00:00:00Z"
+    assert extracted.item["located"] == "Москва"
+    assert [s["name"] for s in extracted.item["infoSources"]] == ["TASS"]
+    assert "dateline.year-assumed" in [w.rule for w in extracted.warnings]
+    assert "Поделиться" not in orjson.dumps(extracted.item).decode()
+
+
+def test_english_and_kazakh_chrome_is_removed(tmp_path: Path) -> None:
+    path = tmp_path / "reuters.txt"
+    path.write_text(
+        "Wheat exports rise for a third month\nShare\nSubscribe\n"
+        "LONDON, May 29, 2024 (Reuters) - Exports of wheat from Black Sea ports rose for a "
+        "third straight month in May, traders said on Wednesday.\n"
+        "Harvest forecasts improved and freight rates eased, they said.\nЖазылу\n1 234\n"
+        "Related\nOther story one\nOther story two\n",
+        "utf-8",
+    )
+    item = _item(path)
+    assert item["language"] == "en"
+    assert item["located"] == "London"
+    assert item["firstCreated"] == "2024-05-29T00:00:00Z"
+    assert item["bodies"][0]["value"] == (
+        "<p>Exports of wheat from Black Sea ports rose for a third straight month in May, "
+        "traders said on Wednesday.</p><p>Harvest forecasts improved and freight rates eased, "
+        "they said.</p>"
+    )
+    assert item["uri"] == "urn:wirearchive:text:reuters:2024-05-29:reuters"
+
+
+@pytest.mark.parametrize(
+    ("content", "rule"),
+    [
+        (b"", "text.empty"),
+        (b"\n\n   \n", "text.empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "input.binary"),
+        ("В Астане".encode().decode("cp1251").encode() * 3, "input.mojibake"),
+        ("Подписаться\nЛента новостей\n".encode(), "text.no-story"),
+    ],
+)
+def test_bad_captures_are_problems_not_items(tmp_path: Path, content: bytes, rule: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    (extracted,) = _read(path)
+    assert extracted.item is None
+    assert extracted.problem is not None
+    assert extracted.problem.rule == rule
+    assert extracted.raw == content
+
+
+def test_an_oversized_capture_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_bytes(SAMPLE.read_bytes())
+    (extracted,) = _read(path, max_bytes=100)
+    assert extracted.problem is not None
+    assert extracted.problem.rule == "input.too-large"
+    assert extracted.raw is None
