@@ -12,9 +12,10 @@ from typing import Any, TextIO
 
 import orjson
 from wirearchive.archive import ArchiveError, Store, resolve_location, verify
+from wirearchive.validators import DEFAULT_MAX_BYTES
 
 from .ingest import Checker, Ingest, Result
-from .readers import read_inputs, readers
+from .readers import ReadContext, read_inputs, readers
 
 __all__ = ["COMMANDS", "add_archive_commands"]
 
@@ -41,6 +42,13 @@ def _positive(text: str) -> int:
 
 
 def _format_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--max-bytes",
+        type=_positive,
+        default=DEFAULT_MAX_BYTES,
+        metavar="N",
+        help=f"refuse inputs larger than N bytes (default {DEFAULT_MAX_BYTES:,})",
+    )
     parser.add_argument(
         "--format",
         metavar="F",
@@ -210,6 +218,7 @@ def _ingest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             command=["wirearchive", *args.argv],
             batch=args.batch,
             format=_checked_format(args.format),
+            max_bytes=args.max_bytes,
             on_result=on_result,
             on_bytes=advance,
         )
@@ -244,7 +253,8 @@ def _extract(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     checker = Checker()
     invalid = 0
     console = None if args.json else _console(stdout)
-    for extracted in read_inputs(args.paths, format=_checked_format(args.format)):
+    context = ReadContext(max_bytes=args.max_bytes)
+    for extracted in read_inputs(args.paths, format=_checked_format(args.format), context=context):
         report = checker.check(extracted)
         invalid += not report.valid
         if console is None:

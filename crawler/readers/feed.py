@@ -620,7 +620,7 @@ def _build(entry: _Entry, feed: _Feed, page: Page) -> Problem | None:
     if feed.title:
         add_source(sources, feed.title, "publisher", absolute_url(feed.link, None))
     if sources:
-        item["infoSources"] = sources
+        item["infoSources"] = [{k: v for k, v in s.items() if k != "_written"} for s in sources]
     subjects = list(dict.fromkeys(" ".join(c.split()) for c in entry.categories if c.strip()))
     if subjects:
         item["subjects"] = [{"name": s} for s in subjects[:50]]
@@ -671,7 +671,12 @@ def read_feed(data: bytes, *, path: str, context: ReadContext | None = None) -> 
     del context  # nothing in a feed depends on it yet; the signature matches the readers'
     head = _root_tag(data[:4096])
     guess = ATOM if head is not None and head[0].rsplit(":", 1)[-1] == "feed" else RSS
-    root = parse_xml(data)
+    if not data.strip():
+        root: etree._Element | Problem = Problem(rule="input.empty", message="empty file, no feed")
+    elif b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        root = Problem(rule="input.binary", message="binary data, not a feed (NUL bytes)")
+    else:
+        root = parse_xml(data)
     if isinstance(root, Problem):
         yield Extracted(path, READER.name, READER.version, data, guess, problem=root)
         return

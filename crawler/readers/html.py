@@ -591,7 +591,7 @@ def _extract_page(data: bytes, path: str, context: ReadContext, fetched: str | N
         )  # fmt: skip
 
     if not data.strip():
-        return refused(Problem(rule="html.empty", message="empty file, no page"))
+        return refused(Problem(rule="input.empty", message="empty file, no page"))
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return refused(Problem(rule="input.binary", message="binary data, not a page (NUL bytes)"))
     page = Page()
@@ -1216,7 +1216,8 @@ def apply_dateline(item: dict[str, Any], text: str, page: Page) -> list[dict[str
         return sources
     item["located"] = dateline.city
     if dateline.agency:
-        sources.append({"name": dateline.agency, "role": "source"})
+        written = (dateline.agency_text or dateline.agency).casefold().strip(" ()/")
+        sources.append({"name": dateline.agency, "role": "source", "_written": written})
     page.note(
         "dateline",
         f"{dateline.text!r}: {dateline.city}"
@@ -1227,8 +1228,10 @@ def apply_dateline(item: dict[str, Any], text: str, page: Page) -> list[dict[str
 
 
 def add_source(sources: list[dict[str, Any]], name: str, role: str, uri: str | None) -> None:
-    """Add an info source unless one of that name is there (the dateline's agency)."""
-    if any(s["name"].casefold() == name.casefold() for s in sources):
+    """Add an info source unless it is there already under this name or as written in the
+    dateline ("RIA Novosti" is the publisher "РИА Новости")."""
+    folded = name.casefold().strip(" ()/")
+    if any(folded in (s["name"].casefold(), s.get("_written", "")) for s in sources):
         return
     entry: dict[str, Any] = {"name": name, "role": role}
     if uri and _ABSOLUTE.match(uri) and "://" in uri:
@@ -1378,7 +1381,7 @@ def _build_item(
         publisher_url = _first(publisher.get("url")) if isinstance(publisher, dict) else None
         add_source(sources, publisher_name, "publisher", publisher_url)
     if sources:
-        item["infoSources"] = sources
+        item["infoSources"] = [{k: v for k, v in s.items() if k != "_written"} for s in sources]
     copyright_holder = _first(found.resolve(article.get("copyrightHolder")))
     if copyright_holder:
         item["copyrightHolder"] = copyright_holder

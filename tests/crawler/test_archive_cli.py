@@ -269,3 +269,17 @@ def test_extract_with_a_forced_format_reports_what_that_reader_makes(tmp_path: P
     code, _, err = _run("extract", "--format", "pdf", str(SAMPLE))
     assert code == 2
     assert "unknown --format 'pdf'" in err
+
+
+def test_max_bytes_refuses_larger_inputs_and_the_rest_goes_on(tmp_path: Path) -> None:
+    small = tmp_path / "small.json"
+    small.write_text(json.dumps(json.loads(SAMPLE.read_text())["headlines"]))  # 1 short doc
+    code, out, _ = _run("extract", "--json", "--max-bytes", "1000", str(SAMPLE), str(small))
+    assert code == 1
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert first["report"]["errors"][0]["rule"] == "input.too-large"
+    assert second["report"]["errors"][0]["rule"] == "schema.type"
+    code, out, _ = _run(
+        "ingest", "--archive", str(tmp_path / "a"), "--json", "--max-bytes", "1000", str(SAMPLE)
+    )
+    assert (code, json.loads(out)["quarantined"]) == (1, 1)
