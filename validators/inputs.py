@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import codecs
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -53,14 +53,24 @@ class Document:
     raw: bytes | None = None
 
 
-def collect_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Expand the paths to the files to read, checking each exists and can be read."""
+def collect_files(
+    paths: Iterable[str | os.PathLike[str]], *, suffixes: Collection[str] | None = _SUFFIXES
+) -> list[Path]:
+    """Expand the paths to the files to read, checking each exists and can be read.
+
+    Folders are searched recursively for files with one of `suffixes` (any file when
+    None); hidden files and folders are left out. A file named directly is always taken.
+    """
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             found += sorted(
-                p for p in path.rglob("*") if p.suffix.lower() in _SUFFIXES and p.is_file()
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and (suffixes is None or p.suffix.lower() in suffixes)
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         elif path.is_file():
             found.append(path)

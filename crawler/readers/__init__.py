@@ -14,7 +14,7 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
-from wirearchive.validators import InputError, Problem
+from wirearchive.validators import Problem, collect_files
 
 from .base import PICTURE_OR_VIDEO, TEXT, Extracted, ReadContext, Reader, step
 
@@ -47,27 +47,9 @@ def readers() -> dict[str, Reader]:
     return found
 
 
-def _hidden(relative: Path) -> bool:
-    return any(part.startswith(".") for part in relative.parts)
-
-
 def collect_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """The files under the paths, folders searched recursively (hidden files left out)."""
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found += sorted(
-                p for p in path.rglob("*") if p.is_file() and not _hidden(p.relative_to(path))
-            )
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise InputError(f"{raw}: no such file or directory")
-    for path in found:
-        if not os.access(path, os.R_OK):
-            raise InputError(f"{path}: permission denied")
-    return found
+    return collect_files(paths, suffixes=None)
 
 
 def choose(path: Path, head: bytes, format: str | None = None) -> Reader:

@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 from lxml import etree
 from wirearchive.validators import Problem, Severity
@@ -38,9 +37,7 @@ __all__ = [
     "normalise_time",
     "parse",
     "parse_step",
-    "read_capped",
     "root_of",
-    "too_large",
     "words",
 ]
 
@@ -55,20 +52,6 @@ NINJS_31 = {
 }
 
 # --- reading and parsing -------------------------------------------------------------
-
-
-def read_capped(path: Path, max_bytes: int) -> bytes | None:
-    """The file's bytes, or None when it holds more than `max_bytes` (never reads more)."""
-    with path.open("rb") as handle:
-        data = handle.read(max_bytes + 1)
-    return None if len(data) > max_bytes else data
-
-
-def too_large(max_bytes: int) -> Problem:
-    return Problem(
-        rule="input.too-large",
-        message=f"larger than the {max_bytes:,}-byte limit; not parsed",
-    )
 
 
 _UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")

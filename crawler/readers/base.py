@@ -18,12 +18,35 @@ from typing import Any, Protocol
 
 from wirearchive.validators import DEFAULT_MAX_BYTES, Problem
 
-__all__ = ["PICTURE_OR_VIDEO", "TEXT", "Extracted", "ReadContext", "Reader", "step"]
+__all__ = [
+    "PICTURE_OR_VIDEO",
+    "TEXT",
+    "Extracted",
+    "ReadContext",
+    "Reader",
+    "read_capped",
+    "step",
+    "too_large",
+]
 
 #: The schema choice for text items: the archive's profile plus the rules.
 TEXT = "profile"
 #: The schema choice for picture and video items: the official ninjs 3.1 schema.
 PICTURE_OR_VIDEO = "ninjs-3.1"
+
+
+def read_capped(path: Path, max_bytes: int) -> bytes | None:
+    """The file's bytes, or None when it holds more than `max_bytes` (never reads more)."""
+    with path.open("rb") as handle:
+        data = handle.read(max_bytes + 1)
+    return None if len(data) > max_bytes else data
+
+
+def too_large(max_bytes: int) -> Problem:
+    return Problem(
+        rule="input.too-large",
+        message=f"larger than the {max_bytes:,}-byte limit; not parsed",
+    )
 
 
 def step(name: str, detail: str = "") -> dict[str, str]:

@@ -38,13 +38,11 @@ from ._inline import (
     normalise_time,
     parse,
     parse_step,
-    read_capped,
     root_of,
-    too_large,
     words,
 )
 from ._xml import local_name
-from .base import PICTURE_OR_VIDEO, TEXT, Extracted, ReadContext, step
+from .base import PICTURE_OR_VIDEO, TEXT, Extracted, ReadContext, read_capped, step, too_large
 
 __all__ = ["READER", "NewsMLReader"]
 

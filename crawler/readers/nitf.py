@@ -34,12 +34,10 @@ from ._inline import (
     normalise_time,
     parse,
     parse_step,
-    read_capped,
     root_of,
-    too_large,
 )
 from ._xml import local_name
-from .base import TEXT, Extracted, ReadContext, step
+from .base import TEXT, Extracted, ReadContext, read_capped, step, too_large
 
 __all__ = ["READER", "NitfReader"]
 

@@ -33,7 +33,7 @@ from wirearchive.validators import Problem, Severity
 from ..dateline import Dateline, parse_dateline
 from ..encoding import Decoded, decode
 from ..language import detect_language
-from .base import Extracted, ReadContext, step
+from .base import Extracted, ReadContext, read_capped, step, too_large
 
 __all__ = ["READER", "TextCaptureReader", "parse_capture"]
 
@@ -355,20 +355,10 @@ class TextCaptureReader:
         return 20 if b"\x00" not in head[:1024] else 1
 
     def read(self, path: Path, context: ReadContext) -> Iterator[Extracted]:
-        with path.open("rb") as handle:
-            data = handle.read(context.max_bytes + 1)
-        if len(data) > context.max_bytes:
-            yield Extracted(
-                str(path),
-                self.name,
-                self.version,
-                None,
-                "text/plain",
-                problem=Problem(
-                    rule="input.too-large",
-                    message=f"larger than the {context.max_bytes:,}-byte limit; not parsed",
-                ),
-            )
+        data = read_capped(path, context.max_bytes)
+        if data is None:
+            problem = too_large(context.max_bytes)
+            yield Extracted(str(path), self.name, self.version, None, "text/plain", problem=problem)
             return
         decoded = decode(data)
         if not isinstance(decoded, Decoded):
