@@ -42,6 +42,7 @@ test: lint types unit
 bench: $(STAMP)
 	$(PY) bench/validate.py
 	$(PY) bench/archive.py
+	$(PY) bench/extract.py
 
 clean:
 	rm -rf $(VENV) $(TYPECHECK) build dist *.egg-info

@@ -20,8 +20,10 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-#: Legacy single-byte charsets met in Cyrillic wire copy, most common first.
-_CYRILLIC = ("cp1251", "koi8_r", "koi8_u", "cp866", "iso8859_5", "mac_cyrillic")
+#: Legacy single-byte charsets met in Cyrillic wire copy, most common first. Mac Cyrillic
+#: is left out: it shares windows-1251's lower case, so on text heavy with capitals and
+#: markup it would win by accident, and no wire service sends it.
+_CYRILLIC = ("cp1251", "koi8_r", "koi8_u", "cp866", "iso8859_5")
 _RUSSIAN_COMMON = frozenset("оеаинтсрвлкмдпуяыьгзбчй")
 #: UTF-8 read as windows-1251 ("Р’ РђСЃС‚") or as Latin-1/cp1252 ("Ð’ Ð°", "Ã©").
 _MOJIBAKE = re.compile(r"(?:[РС][\u0400-\u045f\u0490\u0491\u2018-\u203a\u00a0-\u00bf]){3,}")

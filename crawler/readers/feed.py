@@ -87,6 +87,7 @@ _TEASER_END = re.compile(
     re.IGNORECASE,
 )
 _EMAIL_NAME = re.compile(r"^\s*\S+@\S+\s*\((.+)\)\s*$")
+_TAG = re.compile(r"<[A-Za-z/!]")
 _ABSOLUTE_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 
 # --- sanitising HTML -------------------------------------------------------------------
@@ -434,7 +435,7 @@ def _atom_text(element: etree._Element | None) -> tuple[str | None, bool]:
     if element is None:
         return None, False
     kind = (element.get("type") or "text").lower()
-    if kind == "xhtml":
+    if kind in ("xhtml", "application/xhtml+xml"):
         return _inner_xml(element), True
     if kind in ("html", "text/html"):
         return _raw_text(element), True
@@ -547,8 +548,9 @@ def _build(entry: _Entry, feed: _Feed, page: Page) -> Problem | None:
         )
     page.note(
         "body",
-        (entry.content_source if not summary_only else "description (a summary long enough "
-         "to be the story)") + "; markup kept to a fixed set of tags, text/html",
+        (entry.content_source if not summary_only else
+         f"{'description' if entry.kind == 'item' else 'summary'} (long enough to be the story)")
+        + "; markup kept to a fixed set of tags, text/html",
     )  # fmt: skip
     item["bodies"] = [
         {
@@ -566,7 +568,8 @@ def _build(entry: _Entry, feed: _Feed, page: Page) -> Problem | None:
             item["descriptions"] = [{"role": "summary", "value": summary}]
 
     if entry.title:
-        headline = " ".join(html.unescape(plain_text(entry.title)).split())
+        title = plain_text(entry.title) if _TAG.search(entry.title) else entry.title
+        headline = " ".join(html.unescape(title).split())
         if headline:
             item["headlines"] = [{"role": "main", "value": headline}]
 
@@ -677,6 +680,16 @@ def read_feed(data: bytes, *, path: str, context: ReadContext | None = None) -> 
         root = Problem(rule="input.binary", message="binary data, not a feed (NUL bytes)")
     else:
         root = parse_xml(data)
+        if isinstance(root, Problem) and root.rule == "xml.syntax" and head is not None:
+            closing = f"</{head[0]}>".encode()
+            if closing not in data[-1024:].lower():
+                # The parser names what it tripped on ("CData section not finished"); the
+                # feed's missing end says why.
+                root = Problem(
+                    rule="xml.truncated",
+                    message=f"the feed ends before its closing {closing.decode()}: the "
+                    f"document is truncated ({root.message})",
+                )
     if isinstance(root, Problem):
         yield Extracted(path, READER.name, READER.version, data, guess, problem=root)
         return
@@ -709,7 +722,12 @@ def read_feed(data: bytes, *, path: str, context: ReadContext | None = None) -> 
     for entry in entries:
         page = Page()
         page.note("parse", f"{dialect} {entry.kind} {entry.index} of {len(entries)}")
-        problem = _build(entry, feed, page)
+        try:
+            problem = _build(entry, feed, page)
+        except Exception as exc:  # noqa: BLE001 - one bad entry must not stop the others
+            problem = Problem(
+                rule="feed.extraction-failed", message=f"{type(exc).__name__}: {exc}"[:500]
+            )
         part = f"{entry.kind} {entry.index}"
         if problem is not None:
             yield Extracted(

@@ -2,32 +2,48 @@
 
 Where each field comes from, best source first (every choice is a provenance step):
 
-- ``uri``: ``<link rel=canonical>``, else ``og:url``, else the schema.org article's ``url``
-  or ``mainEntityOfPage``, else the address a browser recorded when it saved the page
-  (``<!-- saved from url=(0042)https://... -->``). A canonical link to the site's front page
-  is ignored when a deeper address exists (a common misconfiguration that would make every
-  article a version of the home page). No address at all: the page is refused with
-  ``html.no-url``; the reader never invents an identity.
+- bytes to text: the charset the page declares (WHATWG labels: "iso-8859-1" is
+  windows-1252), else UTF-8, else a Cyrillic charset detected from the text with the markup
+  left aside; a declaration the bytes contradict is overruled with an
+  ``html.charset-mismatch`` warning. Undecodable bytes or mojibake are judged where they
+  are: in the article text they refuse the page (``input.encoding``, ``input.mojibake``); in
+  a sidebar's ``alt`` text or a script they do not.
+- ``uri``: ``<link rel=canonical>``, ``og:url``, the schema.org article's ``url`` or
+  ``mainEntityOfPage``, the address the caller fetched the page from (`extract_page`'s
+  ``url``), ``twitter:url``, the permalink in a WordPress/Drupal oEmbed link, the address a
+  browser noted when saving the page (``<!-- saved from url=... -->``), a ``<base href>``
+  deeper than the front page. A canonical link to the front page is passed over when a
+  deeper address exists (a misconfiguration that would make every article a version of the
+  home page). No address at all: ``html.no-url``; the reader never invents an identity.
 - text: ``trafilatura`` in its precision mode, comments left out, tables kept, no links or
-  images; falling back to its default balance when precision keeps nothing. The body is
-  ``text/html``: paragraphs, headings, lists, tables and quotes rebuilt by trafilatura from
-  a fixed set of tags (no attributes, scripts or styles), so that the structure a plain-text
-  body would lose (a table of results, a list) survives, as in the other readers' bodies.
-- metadata: schema.org ``NewsArticle``/``Article``/``BlogPosting``... in JSON-LD and microdata
-  and OpenGraph, read with ``extruct`` (no network); trafilatura's own metadata only fills
-  gaps. Headline: the article's ``headline``, ``og:title``, trafilatura's title, ``<title>``;
-  a site-name suffix ("Title | Site") is cut.
-- times: the article's ``datePublished``/``dateModified`` and OpenGraph's
-  ``article:published_time``/``article:modified_time`` when they agree with ``htmldate``'s
-  day (htmldate also reads the address and the visible text), else htmldate's day.
-  A date without a time becomes 00:00 UTC with a ``time.date-only`` warning; a time without
-  a zone is read as UTC with a ``time.zone-assumed`` warning.
+  images; its default balance when precision keeps nothing. The body is ``text/html``:
+  paragraphs, headings, lists, tables and quotes as trafilatura rebuilds them from a fixed
+  set of tags without attributes (no scripts, styles, trackers), so the structure a
+  plain-text body would lose (a table of results, a list) survives, as in the NITF, NewsML
+  and text readers' bodies. A first heading that repeats the headline is left out; soft
+  hyphens and zero-width spaces are dropped.
+- headline: the page's visible ``<h1>`` when its metadata confirms it (the same text as, or
+  part of, the schema.org headline, ``og:title`` or ``<title>``), else the schema.org
+  headline, ``og:title``, trafilatura's title or ``<title>``, with the site's name cut
+  ("Headline | Site").
+- metadata: schema.org ``NewsArticle``/``Article``/``BlogPosting``... in JSON-LD and
+  microdata, and OpenGraph, read with ``extruct`` (no network); trafilatura's metadata only
+  fills gaps (author, site name, categories).
+- times: htmldate's original publication day (run inside trafilatura; it reads the
+  address, the metadata and the visible text); the article's ``datePublished`` or
+  ``article:published_time`` gives the time and zone when it falls on that day. The update
+  time: ``dateModified``, ``article:modified_time`` or ``og:updated_time`` when htmldate's
+  last-update day (explicit dates only) agrees; else the publication time. A date without
+  a time becomes 00:00 UTC with a ``time.date-only`` warning; a time without a zone is read
+  as UTC with a ``time.zone-assumed`` warning.
 - language: ``<html lang>``, ``Content-Language``, ``og:locale``, the article's
-  ``inLanguage``; else a detection from the text, with a ``language.detected`` warning.
+  ``inLanguage``, ``<meta name=language>``; else a detection from the text with a
+  ``language.detected`` warning; a declaration the text contradicts gets a
+  ``language.disagrees`` warning (template defaults such as ``en-US`` on German blogs).
 - the dateline at the start of the first paragraphs ("МОСКВА, 29 мая - РИА Новости.")
   gives ``located`` and the agency as an info source with role ``source``. It stays in the
-  body: it is part of the published text, and the step records it and where the story
-  proper begins.
+  body: it is part of the published text (and so of what a reader of the page saw); the
+  step records it and the offset where the story proper begins.
 """
 
 from __future__ import annotations
@@ -150,7 +166,6 @@ _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
 _SINGLEFILE = re.compile(r"<!--\s*Page saved with SingleFile\s*\n\s*url:\s*(\S+)", re.I)
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|•·»«–—:]|-{1,2}|::)\s+")
 _HAS_TIME = re.compile(r"\d{1,2}(?::|h)\d{2}")
-_HAS_ZONE = re.compile(r"(?:Z|[+-]\d{2}:?\d{2}|\b(?:UTC|GMT|[ECMP][SD]T|CES?T|MES?Z)\b)$", re.I)
 _BCP47 = re.compile(
     r"^[A-Za-z]{2,3}(-[A-Za-z]{3}){0,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?"
     r"(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$"
@@ -169,31 +184,15 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "„": 
 _PAREN_SUFFIX = re.compile(r"\s*\(([^()]{2,60})\)$")
 _TRAILING_SEPARATOR = re.compile(r"\s+[-|–—·•:]+$")
 _MIN_HEADLINE_WORDS = 3
+_FIRST_BLOCK = re.compile(r"^\s*<(h[1-6]|p)>(.*?)</\1>", re.DOTALL)
 #: The languages `detect_language` tells apart; a page in another language is not checked.
 DETECTABLE = frozenset(("ru", "uk", "kk", "be", "en", "de", "fr", "es", "it", "tr"))
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\ufeff"))
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 _BLOCKS = frozenset(
-    [
-        "p",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "li",
-        "blockquote",
-        "pre",
-        "tr",
-        "table",
-        "ul",
-        "ol",
-        "dl",
-        "dt",
-        "dd",
-    ]
-)
+    ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "tr", "table",
+     "ul", "ol", "dl", "dt", "dd")
+)  # fmt: skip
 _CELLS = frozenset(("td", "th"))
 _DATELINE_PARAGRAPHS = 3
 _MAX_SUBJECTS = 50
@@ -252,10 +251,6 @@ class When:
     has_time: bool
     has_zone: bool
     source: str
-
-    @property
-    def day(self) -> date:
-        return self.moment.date()
 
 
 def parse_when(value: Any, source: str) -> When | None:
@@ -571,9 +566,9 @@ def extract_page(
     """
     try:
         return _extract_page(data, path, context or ReadContext(), url)
-    except (RecursionError, MemoryError, ValueError, TypeError, LookupError, etree.Error) as exc:
-        # trafilatura, htmldate and extruct on hostile markup: the page is quarantined
-        # with the reason, the batch goes on.
+    except Exception as exc:  # noqa: BLE001 - the reader's boundary
+        # trafilatura, htmldate and extruct on hostile markup may raise anything: the page
+        # is quarantined with the reason and the batch goes on.
         return Extracted(
             path, READER.name, READER.version, data, MEDIA_TYPE,
             problem=Problem(
@@ -662,10 +657,47 @@ class _PageText:
 _BOM_PREFIXES = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 #: At most this many undecodable bytes are tolerated outside the article text.
 _MAX_BAD_BYTES = 32
+_MARKUP_BYTES = re.compile(
+    rb"<script.*?</script>|<style.*?</style>|<!--.*?-->|<[^>]*>", re.DOTALL | re.IGNORECASE
+)
+
+
+def _detected_charset(data: bytes) -> str | None:
+    """For an undeclared legacy page: the charset its text (markup aside) reads as.
+
+    Markup is ASCII and dilutes the letters the detection weighs, so that e.g.
+    windows-1251 and mac-cyrillic, which share their lower-case letters, are told apart
+    on the text alone."""
+    if data.isascii() or data.startswith(_BOM_PREFIXES):
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return None
+    found = decode(_MARKUP_BYTES.sub(b" ", data))
+    return found.encoding if isinstance(found, Decoded) and found.how == "detected" else None
+
+
+def _mostly_not_utf8(data: bytes, declared: str) -> bool:
+    """Whether a page declared as UTF-8 is in fact in another charset: most of its
+    non-ASCII bytes are no UTF-8, rather than a few stray bytes in a UTF-8 page."""
+    if declared.replace("-", "").replace("_", "").lower() != "utf8":
+        return True
+    high = sum(1 for byte in data if byte >= 0x80)
+    bad = data.decode("utf-8", errors="replace").count("\ufffd")
+    return bad * 2 > high
 
 
 def _decode_page(data: bytes, page: Page) -> _PageText | Problem:
     declared = declared_charset(data)
+    detected = None if declared else _detected_charset(data)
+    if detected is not None:
+        guessed = decode(data, detected)
+        if isinstance(guessed, Decoded):
+            page.note("decode", f"{detected} (detected from the text, markup aside)")
+            return _PageText(guessed.text, guessed.encoding)
     decoded = decode(data, declared)
     if isinstance(decoded, Decoded):
         page.note("decode", decoded.step)
@@ -683,8 +715,13 @@ def _decode_page(data: bytes, page: Page) -> _PageText | Problem:
     if declared is not None:
         # A wrong declaration: browsers show such pages garbled; UTF-8 bytes or clearly
         # Cyrillic text are still read right, and a person is told.
-        retry = decode(data)
-        if isinstance(retry, Decoded) and retry.how in ("utf-8", "detected"):
+        detected = _detected_charset(data)
+        retry = decode(data, detected) if detected else decode(data)
+        if detected and isinstance(retry, Decoded):
+            retry = Decoded(retry.text, retry.encoding, "detected")
+        if isinstance(retry, Decoded) and (
+            retry.how == "utf-8" or (retry.how == "detected" and _mostly_not_utf8(data, declared))
+        ):
             page.note("decode", f"{retry.step}; the page declares {declared}")
             page.warnings.append(
                 warning(
@@ -1072,25 +1109,21 @@ def _day(value: Any) -> date | None:
 def _pick(
     candidates: list[When | None], day: date | None, day_source: str, *, strict: bool = False
 ) -> When | None:
-    """The publisher's timestamp when htmldate agrees on the day, else htmldate's day.
+    """The publisher's timestamp that falls on htmldate's day, else that day at midnight.
 
-    `strict`: for the update time, htmldate's guess alone is used only when it found an
-    explicit timestamp (its "last update" heuristic otherwise picks any late date).
+    `strict` (the update time): htmldate's day alone is never used, only to confirm a
+    publisher's timestamp; its "last update" guess may be any late date on the page.
     """
     present = [c for c in candidates if c is not None]
     if day is None:
         return present[0] if present else None
     for candidate in present:
-        if _local_day(candidate) == day:
+        if candidate.moment.date() == day:
             return candidate
     if strict:
         return None
     moment = datetime.combine(day, time(0), tzinfo=UTC)
     return When(moment, has_time=False, has_zone=True, source=day_source)
-
-
-def _local_day(when: When) -> date:
-    return when.moment.date()
 
 
 def stamp(when: When, name: str, page: Page) -> str:
@@ -1204,6 +1237,19 @@ def find_dateline(paragraphs: list[str]) -> Dateline | None:
         if found is not None:
             return found
     return None
+
+
+def _drop_repeated_headline(text: _Text, headline: str, page: Page) -> None:
+    """Leave out a first heading that only repeats the headline (trafilatura keeps the
+    article's ``<h1>`` when it sits inside the article's markup)."""
+    first = _FIRST_BLOCK.match(text.html)
+    if first is None or _fold(plain_text(first.group(2))) != _fold(headline):
+        return
+    rest = text.html[first.end() :].strip()
+    if not plain_text(rest).strip():
+        return
+    text.html, text.text = rest, plain_text(rest)
+    page.note("body", "its first heading repeated the headline and was left out")
 
 
 def apply_dateline(item: dict[str, Any], text: str, page: Page) -> list[dict[str, Any]]:
@@ -1348,6 +1394,8 @@ def _build_item(
     headline = _headline(found, text, url, _h1s(tree), page)
     if headline:
         item["headlines"] = [{"role": "main", "value": headline}]
+    if headline:
+        _drop_repeated_headline(text, headline, page)
     alternative = _first(article.get("alternativeHeadline"))
     if alternative and headline and alternative != headline:
         item.setdefault("headlines", []).append({"role": "sub", "value": alternative})

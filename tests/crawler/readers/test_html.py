@@ -1,0 +1,344 @@
+"""The HTML reader: saved article pages become ninjs 3.1 items, broken pages clear problems."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from wirearchive.crawler.readers.base import Extracted, ReadContext
+from wirearchive.crawler.readers.feed import READER as FEED
+from wirearchive.crawler.readers.html import (
+    READER,
+    declared_charset,
+    extract_page,
+    plain_text,
+    sniff_html,
+)
+from wirearchive.crawler.readers.text import READER as TEXT
+from wirearchive.validators import Validator
+
+PAGES = Path(__file__).parents[2] / "data" / "pages"
+TRUTH: dict[str, dict[str, Any]] = json.loads((PAGES / "truth.json").read_text(encoding="utf-8"))
+RIA = (PAGES / "ria-moscow-wheat.html").read_bytes()
+RIA_URL = "https://ria.example/20240529/pshenitsa-1948712.html"
+NO_LANGUAGE = "banyuetan.org-jmcs.html.gz"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(range(256))
+REAL = sorted((e["gz"], url, e) for url, e in TRUTH.items() if e["gz"] != NO_LANGUAGE)
+
+
+@pytest.fixture(scope="module")
+def validator() -> Validator:
+    return Validator("profile")
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _names(value: str | list[str]) -> list[str]:
+    joined = "; ".join(value) if isinstance(value, list) else value
+    return sorted(_collapse(n).casefold() for n in joined.split(";") if n.strip())
+
+
+def _read(path: Path, context: ReadContext | None = None) -> Extracted:
+    (extracted,) = READER.read(path, context or ReadContext())
+    return extracted
+
+
+def _item(extracted: Extracted) -> dict[str, Any]:
+    assert extracted.problem is None, extracted.problem
+    assert extracted.item is not None
+    return extracted.item
+
+
+def _body(item: dict[str, Any]) -> str:
+    body = item["bodies"][0]
+    assert body["role"] == "main"
+    assert body["contentType"] == "text/html"
+    return _collapse(plain_text(body["value"]))
+
+
+# --- real pages from the development set ------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "url", "truth"), REAL, ids=[name for name, _, _ in REAL])
+def test_a_real_page_gives_a_valid_item_with_the_true_metadata_and_text(
+    name: str, url: str, truth: dict[str, Any], tmp_path: Path, validator: Validator
+) -> None:
+    data = gzip.decompress((PAGES / name).read_bytes())
+    page = tmp_path / name.removesuffix(".gz")
+    page.write_bytes(data)
+    extracted = _read(page)
+    item = _item(extracted)
+    report = validator.validate(item)
+    assert report.valid, report.errors
+    assert extracted.raw == data
+    assert extracted.reader == "html"
+    assert extracted.media_type.startswith("text/html; charset=")
+    assert item["uri"].rstrip("/") == url.rstrip("/")
+    assert item["headlines"][0] == {"role": "main", "value": truth["title"]}
+    assert item["firstCreated"][:10] == truth["date"]
+    assert sorted(_collapse(p["name"]).casefold() for p in item["people"]) == _names(
+        truth["author"]
+    )
+    body = _body(item)
+    for snippet in truth["with"]:
+        assert _collapse(snippet) in body
+    for snippet in truth["without"]:
+        assert _collapse(snippet) not in body
+    assert item["standard"]["version"] == "3.1"
+    assert [s["name"] for s in extracted.steps][:3] == ["decode", "uri", "extract"]
+
+
+def test_mojibake_outside_the_article_does_not_refuse_the_page() -> None:
+    # kulturnews.de has "Ã©coute chÃ©rie" in an image's alt text, nowhere in the story.
+    data = gzip.decompress((PAGES / "kulturnews.de-ratboys.html.gz").read_bytes())
+    assert "Ã©" in data.decode("utf-8")
+    extracted = extract_page(data, path="kulturnews.html")
+    item = _item(extracted)
+    assert "Ã" not in _body(item)
+    assert "mojibake in the page, judged on the article text" in extracted.steps[0]["detail"]
+
+
+def test_a_page_with_no_language_anywhere_fails_on_exactly_that(validator: Validator) -> None:
+    data = gzip.decompress((PAGES / NO_LANGUAGE).read_bytes())
+    item = _item(extract_page(data, path="banyuetan.html"))
+    assert "language" not in item
+    report = validator.validate(item)
+    assert [(e.rule, e.json_path) for e in report.errors] == [("schema.required", "$")]
+    assert "'language'" in report.errors[0].message or '"language"' in report.errors[0].message
+
+
+# --- a wire story page in Russian ------------------------------------------------------
+
+
+def test_a_wire_page_gives_its_dateline_agency_and_metadata(
+    tmp_path: Path, validator: Validator
+) -> None:
+    page = tmp_path / "ria.html"
+    page.write_bytes(RIA)
+    extracted = _read(page)
+    item = _item(extracted)
+    assert validator.validate(item).valid
+    assert item["uri"] == RIA_URL
+    assert item["located"] == "Москва"
+    assert {"name": "RIA Novosti", "role": "source"} in item["infoSources"]
+    # The publisher is the same agency, written in Russian: not listed twice.
+    assert [s["name"] for s in item["infoSources"]] == ["RIA Novosti"]
+    assert item["language"] == "ru"
+    assert item["headlines"] == [
+        {"role": "main", "value": "Экспорт пшеницы из России вырос третий месяц подряд"}
+    ]
+    assert item["firstCreated"] == "2024-05-29T10:15:00+03:00"
+    assert item["versionCreated"] == "2024-05-29T12:40:00+03:00"
+    assert item["by"] == "Иван Петров"
+    assert item["people"] == [{"name": "Иван Петров", "rel": "author"}]
+    assert [s["name"] for s in item["subjects"]] == ["экспорт", "пшеница", "зерно"]
+    picture = item["associations"][0]
+    assert picture["type"] == "picture"
+    assert picture["uri"] == "https://ria.example/images/pshenitsa.jpg"
+    assert picture["renditions"][0]["width"] == 1920
+    body = _body(item)
+    # The dateline stays in the published text; the step says where the story begins.
+    assert body.startswith("МОСКВА, 29 мая - РИА Новости. Экспорт пшеницы")
+    assert "первые данные об урожае озимых" in body
+    for chrome in ("Читайте также", "Подписаться", "Главная", "Экспорт пшеницы из России вырос"):
+        assert chrome not in body
+    dateline = next(s for s in extracted.steps if s["name"] == "dateline")
+    assert "story begins at character 30" in dateline["detail"]
+    assert extracted.warnings == ()
+
+
+def test_an_undeclared_windows_1251_page_is_decoded_right() -> None:
+    data = RIA.decode("utf-8").replace('<meta charset="utf-8">', "").encode("cp1251")
+    assert declared_charset(data) is None
+    extracted = extract_page(data, path="ria-cp1251.html")
+    item = _item(extracted)
+    assert extracted.media_type == "text/html; charset=cp1251"
+    assert item["located"] == "Москва"
+    assert item["headlines"][0]["value"] == "Экспорт пшеницы из России вырос третий месяц подряд"
+    assert "зерновой союз" in _body(item)
+
+
+def test_a_page_whose_story_is_mojibake_is_quarantined() -> None:
+    text = RIA.decode("utf-8")
+    # UTF-8 read as windows-1251 once and saved again as UTF-8: "РњРћРЎРљР’Рђ".
+    garbled = text.encode("utf-8").decode("cp1251", errors="replace").encode("utf-8")
+    extracted = extract_page(garbled, path="ria-mojibake.html")
+    assert extracted.item is None
+    assert extracted.problem is not None
+    assert extracted.problem.rule == "input.mojibake"
+    assert extracted.raw == garbled
+
+
+def test_undecodable_bytes_in_the_story_are_a_problem_but_not_in_the_chrome() -> None:
+    in_chrome = RIA.replace("Главная".encode(), b"\xff\xfe Main")
+    item = _item(extract_page(in_chrome, path="chrome.html"))
+    assert "\ufffd" not in _body(item)
+    in_story = RIA.replace("Новороссийске".encode(), b"Novo\xffrossiysk")
+    extracted = extract_page(in_story, path="story.html")
+    assert extracted.problem is not None
+    assert extracted.problem.rule == "input.encoding"
+    assert "article text" in extracted.problem.message
+
+
+def test_a_truncated_page_still_gives_what_it_holds() -> None:
+    cut = RIA.index("Трейдеры".encode()) + 5  # inside the two-byte "е"
+    assert RIA[cut - 1] >= 0x80
+    extracted = extract_page(RIA[:cut], path="ria-truncated.html")
+    item = _item(extracted)
+    assert [w.rule for w in extracted.warnings] == ["input.truncated"]
+    body = _body(item)
+    assert "Экспорт пшеницы из России в мае вырос" in body
+    assert "урожае озимых" not in body
+    assert item["located"] == "Москва"
+
+
+def test_a_page_cut_before_its_story_is_refused_clearly() -> None:
+    extracted = extract_page(RIA[: RIA.index(b"<body>")], path="head-only.html")
+    assert extracted.problem is not None
+    assert extracted.problem.rule == "html.no-text"
+
+
+@pytest.mark.parametrize(
+    ("data", "rule"),
+    [
+        (b"", "input.empty"),
+        (b"  \n\t ", "input.empty"),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(range(256)),
+            "input.binary",
+        ),
+        (b"Just some words, no markup at all.\n" * 5, "html.not-html"),
+    ],
+    ids=["empty", "blank", "binary", "not-html"],
+)
+def test_broken_inputs_are_problems_with_their_bytes(data: bytes, rule: str) -> None:
+    extracted = extract_page(data, path="broken.html")
+    assert extracted.item is None
+    assert extracted.problem is not None
+    assert extracted.problem.rule == rule
+    assert extracted.raw == data
+
+
+def test_an_over_limit_page_is_not_read(tmp_path: Path) -> None:
+    page = tmp_path / "big.html"
+    page.write_bytes(RIA)
+    extracted = _read(page, ReadContext(max_bytes=len(RIA) - 1))
+    assert extracted.problem is not None
+    assert extracted.problem.rule == "input.too-large"
+    assert extracted.raw is None
+    assert _read(page, ReadContext(max_bytes=len(RIA))).item is not None
+
+
+def test_a_page_without_an_address_is_refused_unless_one_is_given() -> None:
+    anonymous = re.sub(rb'<link rel="canonical"[^>]*>|<meta property="og:url"[^>]*>', b"", RIA)
+    extracted = extract_page(anonymous, path="anonymous.html")
+    assert extracted.problem is not None
+    assert extracted.problem.rule == "html.no-url"
+    fetched = "https://ria.example/economy/20240529/pshenitsa.html"
+    crawled = extract_page(anonymous, path="anonymous.html", url=fetched)
+    assert _item(crawled)["uri"] == fetched
+    assert {"name": "uri", "detail": "address it was fetched from"} in crawled.steps
+
+
+def test_a_canonical_link_to_the_front_page_is_not_the_identity() -> None:
+    data = RIA.replace(
+        b'<link rel="canonical" href="https://ria.example/20240529/pshenitsa-1948712.html">',
+        b'<link rel="canonical" href="https://ria.example/">',
+    )
+    extracted = extract_page(data, path="front.html")
+    assert _item(extracted)["uri"] == RIA_URL
+    assert "og:url; the canonical link names the front page" in extracted.steps[1]["detail"]
+
+
+def test_a_date_without_a_time_becomes_midnight_utc_with_a_warning() -> None:
+    data = (
+        RIA.replace(b'"2024-05-29T10:15:00+03:00"', b'"2024-05-29"')
+        .replace(b', "dateModified": "2024-05-29T12:40:00+03:00"', b"")
+        .replace(" (обновлено: 12:40)".encode(), b"")
+    )
+    extracted = extract_page(data, path="date-only.html")
+    item = _item(extracted)
+    assert item["firstCreated"] == item["versionCreated"] == "2024-05-29T00:00:00Z"
+    assert [(w.rule, w.path) for w in extracted.warnings] == [("time.date-only", ("firstCreated",))]
+
+
+def test_a_page_without_a_declared_language_gets_a_detected_one_with_a_warning() -> None:
+    data = RIA.replace(b'<html lang="ru">', b"<html>").replace(b', "inLanguage": "ru"', b"")
+    extracted = extract_page(data, path="no-lang.html")
+    assert _item(extracted)["language"] == "ru"
+    assert [w.rule for w in extracted.warnings] == ["language.detected"]
+
+
+# --- sniffing ---------------------------------------------------------------------------
+
+
+def test_an_html_page_named_txt_is_html() -> None:
+    head = RIA[:4096]
+    path = Path("saved-page.txt")
+    assert READER.sniff(head, path) == 95
+    assert READER.sniff(head, path) > TEXT.sniff(head, path)
+    assert FEED.sniff(head, path) == 0
+
+
+@pytest.mark.parametrize(
+    ("head", "score"),
+    [
+        (b"<html><head><title>x</title></head>", 95),
+        (
+            b'\xef\xbb\xbf<?xml version="1.0"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML//EN">',
+            95,
+        ),
+        (b"<!-- saved from url=(0022)https://example.com/ -->\n<html>", 95),
+        (b'<meta charset="utf-8"><title>x</title><p>text', 70),
+        (b'<?xml version="1.0"?><rss version="2.0"><channel>', 0),
+        (b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">', 0),
+        (b'<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="urn:x">', 0),
+        (b'<?xml version="1.0"?><nitf><head><title>x</title></head><body>', 0),
+        (b'{"uri": "urn:x", "type": "text"}', 0),
+        ("МОСКВА, 29 мая - РИА Новости. Текст".encode(), 0),
+    ],
+    ids=[
+        "html",
+        "xhtml",
+        "saved-from",
+        "fragment",
+        "rss",
+        "atom",
+        "newsml",
+        "nitf",
+        "json",
+        "text",
+    ],
+)
+def test_sniff(head: bytes, score: int) -> None:
+    assert sniff_html(head) == score
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding", "declared"),
+    [
+        (
+            RIA.replace(b'<meta charset="utf-8">', b'<meta charset="windows-1251">'),
+            "utf-8",
+            "windows-1251",
+        ),
+        (RIA.decode("utf-8").encode("cp1251"), "cp1251", "utf-8"),
+    ],
+    ids=["utf-8-declared-1251", "1251-declared-utf-8"],
+)
+def test_a_wrong_charset_declaration_is_overruled_with_a_warning(
+    data: bytes, encoding: str, declared: str
+) -> None:
+    extracted = extract_page(data, path="wrong-charset.html")
+    item = _item(extracted)
+    assert extracted.media_type == f"text/html; charset={encoding}"
+    assert item["located"] == "Москва"
+    (warning,) = extracted.warnings
+    assert warning.rule == "html.charset-mismatch"
+    assert f"declares {declared}" in warning.message
