@@ -4,9 +4,12 @@ as ninjs 3.1 text items.
 ``head/docdata`` gives the identity and the dates: ``doc-id`` becomes a ``urn:nitf:`` URI,
 ``date.issue`` the version's time, ``date.release`` (the time before which the document
 may not be released) ``embargoedUntil``. ``body.head`` gives the headlines, byline,
-dateline and abstract; ``body.content`` and ``body.end`` the main body as HTML. Nothing
-is guessed: a document without an identifier, a date or a language is read without them,
-and validation says what is missing.
+dateline and abstract; ``body.content`` and ``body.end`` the main body as HTML.
+
+A document without an identifier, a date or a language (IPTC's own fishing sample has
+none) gets them the way the text reader does, each with a warning in the record: an id
+from the file's name, the capture time, and the language of its text. Validation still
+refuses what cannot be had that way.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from lxml import etree
 from wirearchive import __version__
 from wirearchive.validators import Problem, Severity
 
+from ..language import detect_language
 from ._inline import (
     NINJS_31,
     NITF_NS,
@@ -45,6 +49,39 @@ __all__ = ["READER", "NitfReader"]
 MEDIA_TYPE = "application/nitf+xml"
 _SUBJECT_CODES = "http://cv.iptc.org/newscodes/subjectcode/"
 _ABSOLUTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://\S+|urn:\S+|tag:\S+)$")
+
+
+def _fill_gaps(
+    item: dict[str, Any],
+    steps: list[dict[str, str]],
+    warnings: list[Problem],
+    path: Path,
+    context: ReadContext,
+) -> None:
+    """Identity, time and language for a document that declares none, each with a warning."""
+
+    def warn(rule: str, field: str, message: str) -> None:
+        warnings.append(Problem(rule, message, (field,), Severity.WARNING))
+        steps.append(step("fallback", f"{field}: {message}"))
+
+    if "uri" not in item:
+        slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "item"
+        item["uri"] = f"urn:wirearchive:nitf:{slug}"
+        warn("nitf.uri-from-file", "uri", f"no doc-id: {item['uri']} made from the file name")
+    if "versionCreated" not in item:
+        item["versionCreated"] = context.retrieved_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        warn("time.capture-time", "versionCreated",
+             f"no date.issue: the capture time {item['versionCreated']} stands in")  # fmt: skip
+    if "language" not in item:
+        text = " ".join(
+            str(entry.get("value", ""))
+            for entry in item.get("bodies", [])
+            if isinstance(entry, dict)
+        )
+        language = detect_language(re.sub(r"<[^>]+>", " ", text))
+        if language:
+            item["language"] = language
+            warn("language.detected", "language", f"none declared: {language} read from the text")
 
 
 def _uri(nitf: etree._Element, docdata: etree._Element | None) -> tuple[str | None, str]:
@@ -150,6 +187,7 @@ class NitfReader:
             )  # fmt: skip
             return
         item, steps, warnings = self._map(root)
+        _fill_gaps(item, steps, warnings, path, context)
         parsed = parse_step(root, data)
         yield Extracted(
             str(path),

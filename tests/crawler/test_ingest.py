@@ -253,3 +253,10 @@ def test_a_newsml_picture_is_archived_against_the_official_schema(store: Store) 
     schema = record["provenance"]["wasAttributedTo"]["schema"]
     assert schema == "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json"
     assert record["validation"]["profile"] == schema
+
+
+def test_both_nitf_samples_ingest_as_valid_records(store: Store) -> None:
+    samples = Path(__file__).parents[1] / "data" / "nitf"
+    manifest, results = _ingest(store, *sorted(samples.glob("*.xml")))
+    assert manifest["counts"]["new"] == 2, [r.reason for r in results]
+    assert manifest["counts"]["quarantined"] == 0

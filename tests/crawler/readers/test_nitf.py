@@ -4,6 +4,7 @@ without namespace, compact dates, datelines, media, tables and missing identity.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -107,23 +108,27 @@ def test_ntb_sample_field_by_field() -> None:
     assert "located from dateline text (a place name alone)" in steps
 
 
-def test_fishing_sample_cannot_be_a_profile_item() -> None:
-    # IPTC's fictitious sample has no doc-id (so no uri), no date at all and no language
-    # declared: the reader invents none of them, and validation names exactly those three.
-    extracted = _read(FISHING)
+def test_fishing_sample_gets_id_time_and_language_with_a_warning_for_each() -> None:
+    # IPTC's fictitious sample has no doc-id, no date at all and no language declared: the
+    # reader fills each the way the text reader does and says so in a warning.
+    extracted = READER.read(
+        FISHING, ReadContext(retrieved_at=datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC))
+    )
+    (extracted,) = list(extracted)
     root = _root(FISHING)
     item = extracted.item
     assert item is not None
     assert extracted.problem is None
-    assert "uri" not in item
-    assert "versionCreated" not in item
-    assert "language" not in item
-    report = _profile().validate(item)
-    assert {(p.rule, p.message) for p in report.errors} == {
-        ("schema.required", '"uri" is a required property'),
-        ("schema.required", '"versionCreated" is a required property'),
-        ("schema.required", '"language" is a required property'),
+    assert item["uri"] == "urn:wirearchive:nitf:nitf-fishing"
+    assert item["versionCreated"] == "2025-01-02T03:04:05Z"
+    assert item["language"] == "en"
+    assert {(w.rule, w.json_path) for w in extracted.warnings} >= {
+        ("nitf.uri-from-file", "$.uri"),
+        ("time.capture-time", "$.versionCreated"),
+        ("language.detected", "$.language"),
     }
+    report = _profile().validate(item)
+    assert report.valid, [p.message for p in report.errors]
     # Everything the file does say is there.
     assert item["headlines"] == [
         {"role": "main", "value": "Weather and Tide Updates for Norfolk"},
