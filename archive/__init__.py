@@ -22,7 +22,7 @@ from .store import (
     resolve_location,
 )
 from .verify import Finding, Verification, verify
-from .warc import Capture
+from .warc import Capture, HttpExchange
 
 __all__ = [
     "BACKENDS",
@@ -36,6 +36,7 @@ __all__ = [
     "Changes",
     "FileBackend",
     "Finding",
+    "HttpExchange",
     "Outcome",
     "SQLiteCatalog",
     "Store",

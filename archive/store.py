@@ -361,11 +361,14 @@ class Store:
             made: CaptureRef = warc.add(capture)
             ref = made.to_provenance()
         refs[digest] = ref
-        return {
-            "retrievedAt": _iso(capture.retrieved_at),
-            "mediaType": capture.media_type,
-            **ref,
-        }
+        fields = {"retrievedAt": _iso(capture.retrieved_at), "mediaType": capture.media_type}
+        if capture.http is not None:
+            fields["httpStatus"] = capture.http.status
+            for name, key in (("ETag", "etag"), ("Last-Modified", "lastModified")):
+                value = capture.http.header(name)
+                if value is not None:
+                    fields[key] = value
+        return {**fields, **ref}
 
     def _provenance(
         self,

@@ -14,15 +14,49 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, BinaryIO
+from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from .canonical import sha256
 
-__all__ = ["Capture", "CaptureRef", "WarcBuilder", "WarcEntry", "iter_warc", "read_payload"]
+__all__ = [
+    "Capture",
+    "CaptureRef",
+    "HttpExchange",
+    "WarcBuilder",
+    "WarcEntry",
+    "iter_warc",
+    "read_payload",
+]
 
 _GZIP_LEVEL = 6  # warcio's own wrapper uses 9: twice the time for a few percent
+
+
+#: Headers that describe an encoding of the body the crawler has already undone.
+_DECODED = frozenset({"content-encoding", "transfer-encoding", "content-length"})
+
+
+@dataclass(frozen=True, slots=True)
+class HttpExchange:
+    """The HTTP request and response a capture came from.
+
+    A capture with one is written as a WARC ``response`` record (status line, headers and
+    body) with its ``request`` record beside it, as web-archiving crawlers write them.
+    """
+
+    status: int
+    reason: str = ""
+    response_headers: tuple[tuple[str, str], ...] = ()
+    method: str = "GET"
+    request_headers: tuple[tuple[str, str], ...] = ()
+    protocol: str = "HTTP/1.1"
+
+    def header(self, name: str) -> str | None:
+        wanted = name.lower()
+        return next((v for k, v in self.response_headers if k.lower() == wanted), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +67,8 @@ class Capture:
     target_uri: str
     media_type: str = "application/octet-stream"
     retrieved_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    #: Set for a capture fetched over HTTP; `data` is then the response body.
+    http: HttpExchange | None = None
 
     @property
     def sha256(self) -> str:
@@ -120,6 +156,8 @@ class WarcBuilder:
         return offset
 
     def add(self, capture: Capture) -> CaptureRef:
+        if capture.http is not None:
+            return self._add_exchange(capture, capture.http)
         digest = capture.sha256
         base16 = digest.removeprefix("sha256:")
         record = self._writer.create_warc_record(
@@ -137,6 +175,54 @@ class WarcBuilder:
         record_id = record.rec_headers.get_header("WARC-Record-ID")
         offset = self._write(record)
         self._count += 1
+        return CaptureRef(self.name, record_id, offset, digest, len(capture.data))
+
+    def _add_exchange(self, capture: Capture, http: HttpExchange) -> CaptureRef:
+        """A response record, then its request record pointing at it."""
+        digest = capture.sha256
+        date = _warc_date(capture.retrieved_at)
+        # The body is stored as the crawler handed it over, decoded; headers that described
+        # the wire encoding are kept under X-Archive-Orig-, as pywb does, so readers of the
+        # record do not try to decode it again.
+        headers = [
+            (f"X-Archive-Orig-{k}", v) if k.lower() in _DECODED else (k, v)
+            for k, v in http.response_headers
+        ]
+        headers.append(("Content-Length", str(len(capture.data))))
+        status = StatusAndHeaders(
+            f"{http.status} {http.reason}".strip(), headers, protocol=http.protocol
+        )
+        response = self._writer.create_warc_record(
+            capture.target_uri,
+            "response",
+            payload=io.BytesIO(capture.data),
+            length=len(capture.data),
+            http_headers=status,
+            warc_headers_dict={"WARC-Date": date, "WARC-Payload-Digest": digest},
+        )
+        response.http_headers.compute_headers_buffer()
+        block = response.http_headers.headers_buff + capture.data
+        response.rec_headers.replace_header("WARC-Block-Digest", sha256(block))
+        record_id = response.rec_headers.get_header("WARC-Record-ID")
+        offset = self._write(response)
+        target = urlsplit(capture.target_uri)
+        line = f"{http.method} {target.path or '/'}{'?' + target.query if target.query else ''}"
+        request = self._writer.create_warc_record(
+            capture.target_uri,
+            "request",
+            payload=io.BytesIO(b""),
+            length=0,
+            http_headers=StatusAndHeaders(
+                line, list(http.request_headers), protocol=http.protocol, is_http_request=True
+            ),
+            warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": record_id},
+        )
+        request.http_headers.compute_headers_buffer()
+        request.rec_headers.replace_header(
+            "WARC-Block-Digest", sha256(request.http_headers.headers_buff)
+        )
+        self._write(request)
+        self._count += 2
         return CaptureRef(self.name, record_id, offset, digest, len(capture.data))
 
     def chunks(self) -> list[bytes]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import gzip
 import io
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
-from wirearchive.archive import Capture, sha256
+from wirearchive.archive import Capture, HttpExchange, Store, sha256, verify
 from wirearchive.archive.warc import CaptureRef, WarcBuilder, iter_warc, read_payload
 
 NAME = "warc/000000000007.warc.gz"
@@ -142,3 +143,65 @@ def test_capture_hash_and_provenance_fields() -> None:
         "warcRecordId": "<urn:uuid:1>",
         "warcOffset": 42,
     }
+
+
+def test_an_http_capture_becomes_a_response_and_its_request() -> None:
+    body = "<html><body>Привет</body></html>".encode("cp1251")
+    exchange = HttpExchange(
+        status=200,
+        reason="OK",
+        response_headers=(
+            ("Content-Type", "text/html; charset=windows-1251"),
+            ("Content-Encoding", "gzip"),  # the crawler already decoded the body
+            ("ETag", '"abc"'),
+        ),
+        request_headers=(("User-Agent", "wirearchive-test"), ("Host", "127.0.0.1")),
+    )
+    builder = WarcBuilder(NAME, software="wirearchive test")
+    capture = Capture(body, "http://127.0.0.1:8000/news/a.html?x=1", "text/html", http=exchange)
+    ref = builder.add(capture)
+    data = b"".join(builder.chunks())
+    records = list(ArchiveIterator(io.BytesIO(data), check_digests="raise"))
+    kinds = [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI")) for r in records]
+    assert kinds == [
+        ("warcinfo", None),
+        ("response", capture.target_uri),
+        ("request", capture.target_uri),
+    ]
+    _, response, request = records
+    assert response.rec_headers.get_header("WARC-Record-ID") == ref.record_id
+    assert request.rec_headers.get_header("WARC-Concurrent-To") == ref.record_id
+    assert response.http_headers.get_statuscode() == "200"
+    assert response.http_headers.get_header("X-Archive-Orig-Content-Encoding") == "gzip"
+    assert response.http_headers.get_header("Content-Encoding") is None
+    assert request.http_headers.protocol == "GET"
+    assert request.http_headers.statusline.startswith("/news/a.html?x=1")
+    assert read_payload(io.BytesIO(data), ref.offset) == (ref.record_id, body)
+    entries = list(iter_warc(io.BytesIO(data)))
+    assert [e.digest_problems for e in entries] == [(), (), ()]
+    assert entries[1].payload_sha256 == capture.sha256
+
+
+def test_http_provenance_names_status_etag_and_last_modified(tmp_path: Path) -> None:
+    store = Store.open(str(tmp_path / "archive"))
+    item = {
+        "uri": "http://127.0.0.1:8000/news/a.html",
+        "type": "text",
+        "headlines": [{"role": "main", "value": "A headline"}],
+    }
+    exchange = HttpExchange(
+        200, "OK", (("ETag", '"v1"'), ("Last-Modified", "Wed, 29 May 2024 07:00:00 GMT"))
+    )
+    capture = Capture(b"<html>a</html>", item["uri"], "text/html", http=exchange)
+    outcome = store.put(item, capture, run="r", profile="p")
+    record = store.get(item["uri"])
+    assert record is not None
+    fields = record["provenance"]["capture"]
+    assert (fields["httpStatus"], fields["etag"], fields["lastModified"]) == (
+        200,
+        '"v1"',
+        "Wed, 29 May 2024 07:00:00 GMT",
+    )
+    assert outcome.status == "new"
+    assert store.raw(item["uri"]) == b"<html>a</html>"
+    assert verify(store).ok
