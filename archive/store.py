@@ -361,7 +361,10 @@ class Store:
             made: CaptureRef = warc.add(capture)
             ref = made.to_provenance()
         refs[digest] = ref
-        fields = {"retrievedAt": _iso(capture.retrieved_at), "mediaType": capture.media_type}
+        fields: dict[str, Any] = {
+            "retrievedAt": _iso(capture.retrieved_at),
+            "mediaType": capture.media_type,
+        }
         if capture.http is not None:
             fields["httpStatus"] = capture.http.status
             for name, key in (("ETag", "etag"), ("Last-Modified", "lastModified")):
