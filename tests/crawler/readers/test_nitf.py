@@ -111,10 +111,8 @@ def test_ntb_sample_field_by_field() -> None:
 def test_fishing_sample_gets_id_time_and_language_with_a_warning_for_each() -> None:
     # IPTC's fictitious sample has no doc-id, no date at all and no language declared: the
     # reader fills each the way the text reader does and says so in a warning.
-    extracted = READER.read(
-        FISHING, ReadContext(retrieved_at=datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC))
-    )
-    (extracted,) = list(extracted)
+    context = ReadContext(retrieved_at=datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC))
+    (extracted,) = list(READER.read(FISHING, context))
     root = _root(FISHING)
     item = extracted.item
     assert item is not None
