@@ -6,6 +6,7 @@ import gzip
 import io
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
@@ -184,17 +185,18 @@ def test_an_http_capture_becomes_a_response_and_its_request() -> None:
 
 def test_http_provenance_names_status_etag_and_last_modified(tmp_path: Path) -> None:
     store = Store.open(str(tmp_path / "archive"))
-    item = {
-        "uri": "http://127.0.0.1:8000/news/a.html",
+    uri = "http://127.0.0.1:8000/news/a.html"
+    item: dict[str, Any] = {
+        "uri": uri,
         "type": "text",
         "headlines": [{"role": "main", "value": "A headline"}],
     }
     exchange = HttpExchange(
         200, "OK", (("ETag", '"v1"'), ("Last-Modified", "Wed, 29 May 2024 07:00:00 GMT"))
     )
-    capture = Capture(b"<html>a</html>", item["uri"], "text/html", http=exchange)
+    capture = Capture(b"<html>a</html>", uri, "text/html", http=exchange)
     outcome = store.put(item, capture, run="r", profile="p")
-    record = store.get(item["uri"])
+    record = store.get(uri)
     assert record is not None
     fields = record["provenance"]["capture"]
     assert (fields["httpStatus"], fields["etag"], fields["lastModified"]) == (
@@ -203,5 +205,5 @@ def test_http_provenance_names_status_etag_and_last_modified(tmp_path: Path) -> 
         "Wed, 29 May 2024 07:00:00 GMT",
     )
     assert outcome.status == "new"
-    assert store.raw(item["uri"]) == b"<html>a</html>"
+    assert store.raw(uri) == b"<html>a</html>"
     assert verify(store).ok
