@@ -23,7 +23,7 @@ from .log import LogEntry
 
 __all__ = ["Catalog", "Location", "SQLiteCatalog", "SegmentInfo"]
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 # Tables written in log order (versions, sightings, quarantine) are keyed by seq, so
 # each commit appends to the end of their B-trees. The lookups by item and by capture go
@@ -57,8 +57,20 @@ CREATE TABLE IF NOT EXISTS warcs(
     records INTEGER NOT NULL, segment INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS runs(
     run TEXT PRIMARY KEY, first_seq INTEGER NOT NULL, manifest TEXT) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS urls(
+    url TEXT PRIMARY KEY, id TEXT NOT NULL, first_seen TEXT NOT NULL,
+    last_fetched TEXT NOT NULL, etag TEXT, last_modified TEXT) WITHOUT ROWID;
 """
-_TABLES = ("segments", "versions", "sightings", "quarantine", "captures", "warcs", "runs")
+_TABLES = (
+    "segments",
+    "versions",
+    "sightings",
+    "quarantine",
+    "captures",
+    "warcs",
+    "runs",
+    "urls",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +110,8 @@ class Catalog(Protocol):
     def quarantine_rows(self, qid: str | None) -> list[dict[str, Any]]: ...
     def quarantine_location(self, qid: str) -> Location | None: ...
     def runs(self) -> list[dict[str, Any]]: ...
+    def url_state(self, url: str) -> dict[str, Any] | None: ...
+    def url_states(self) -> Iterator[tuple[str, str, str]]: ...
     def counts(self) -> dict[str, int]: ...
     def clear(self) -> None: ...
     def close(self) -> None: ...
@@ -137,6 +151,16 @@ def _capture_row(capture: dict[str, Any]) -> list[tuple[Any, ...]]:
     ]
 
 
+def _url_row(item_id: str, facts: dict[str, Any], at: str) -> list[tuple[Any, ...]]:
+    """The crawl state a fetched URL leaves: which item, when, and its HTTP validators."""
+    url = facts.get("wasDerivedFrom", {}).get("url")
+    if not url:
+        return []
+    capture = facts.get("capture", {})
+    fetched = capture.get("retrievedAt", at)
+    return [(url, item_id, fetched, fetched, capture.get("etag"), capture.get("lastModified"))]
+
+
 class SQLiteCatalog:
     """The catalog in one SQLite file, in WAL mode."""
 
@@ -154,13 +178,32 @@ class SQLiteCatalog:
         self._depth = 0
         # Only a new catalog needs the write lock: a reader opening the archive while a
         # writer commits must not wait for it.
-        ready = self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
-        if ready:
+        #: True when this catalog was made by an older wirearchive: the store reindexes it.
+        self.upgraded = False
+        if self._schema() == SCHEMA_VERSION:
             return
         with self.writing():
+            old = self._schema()
+            if old == SCHEMA_VERSION:  # another process upgraded it meanwhile
+                return
+            if old is not None:
+                for table in (*_TABLES, "items"):
+                    self._db.execute(f"DROP TABLE IF EXISTS {table}")
+                self.upgraded = True
             for statement in filter(str.strip, _DDL.split(";")):
                 self._db.execute(statement)  # executescript would commit our transaction
-            self._db.execute("INSERT OR IGNORE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
+            self._db.execute(
+                "INSERT INTO meta VALUES('schema', ?) ON CONFLICT(key) DO UPDATE SET "
+                "value = excluded.value",
+                (SCHEMA_VERSION,),
+            )
+
+    def _schema(self) -> str | None:
+        try:
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        except sqlite3.OperationalError:  # no meta table: a new catalog
+            return None
+        return None if row is None else str(row[0])
 
     def close(self) -> None:
         self._db.close()
@@ -247,6 +290,7 @@ class SQLiteCatalog:
         quarantined: list[tuple[Any, ...]] = []
         captures: list[tuple[Any, ...]] = []
         runs: dict[str, int] = {}
+        urls: list[tuple[Any, ...]] = []
         for entry in entries:
             body = entry.body
             if entry.kind == "version":
@@ -268,11 +312,13 @@ class SQLiteCatalog:
                     )
                 )
                 captures += _capture_row(provenance["capture"])
+                urls += _url_row(item_id, provenance, provenance["generatedAtTime"])
             elif entry.kind == "sighting":
                 run, item_id = body["run"], body["id"]
                 sightings.append(
                     (entry.seq, _id_hash(item_id), item_id, body["version"], run, body["seenAt"])
                 )
+                urls += _url_row(item_id, body, body["seenAt"])
             elif entry.kind == "quarantine":
                 run = body["run"]
                 best = (body.get("report") or {}).get("errors") or [{}]
@@ -313,6 +359,12 @@ class SQLiteCatalog:
         # later bytes are simply stored again rather than deduplicated.
         db.executemany("INSERT OR IGNORE INTO captures VALUES(?,?,?,?,?,?)", captures)
         db.executemany("INSERT OR IGNORE INTO runs(run, first_seq) VALUES(?,?)", list(runs.items()))
+        db.executemany(
+            "INSERT INTO urls VALUES(?,?,?,?,?,?) ON CONFLICT(url) DO UPDATE SET "
+            "id = excluded.id, last_fetched = excluded.last_fetched, etag = excluded.etag, "
+            "last_modified = excluded.last_modified",
+            urls,
+        )
 
     def segments(self) -> list[SegmentInfo]:
         return [
@@ -441,6 +493,23 @@ class SQLiteCatalog:
                 orjson.loads(manifest) if manifest else {"run": run, "status": "unfinished"}
             )
         return found
+
+    def url_state(self, url: str) -> dict[str, Any] | None:
+        """What the archive knows of a URL it fetched: item, first and last fetch, validators."""
+        row = self._db.execute(
+            "SELECT id, first_seen, last_fetched, etag, last_modified FROM urls WHERE url = ?",
+            (url,),
+        ).fetchone()
+        if row is None:
+            return None
+        keys = ("id", "firstSeen", "lastFetched", "etag", "lastModified")
+        return dict(zip(keys, row, strict=True))
+
+    def url_states(self) -> Iterator[tuple[str, str, str]]:
+        """(url, first seen, last fetched) for every URL fetched, oldest fetch first."""
+        yield from self._db.execute(
+            "SELECT url, first_seen, last_fetched FROM urls ORDER BY last_fetched"
+        )
 
     def counts(self) -> dict[str, int]:
         one = self._db.execute

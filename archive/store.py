@@ -15,9 +15,9 @@ import io
 import os
 import re
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import orjson
@@ -112,6 +112,15 @@ class _Put:
 
 
 @dataclass(slots=True)
+class _NotModified:
+    """A conditional request answered 304: the latest version was seen again."""
+
+    item_id: str
+    capture: Capture
+    provenance: dict[str, Any]
+
+
+@dataclass(slots=True)
 class _Quarantine:
     qid: str
     capture: Capture | None
@@ -158,7 +167,7 @@ class Writer:
         self._store = store
         self.run = run
         self.source = source
-        self._pending: list[_Put | _Quarantine] = []
+        self._pending: list[_Put | _Quarantine | _NotModified] = []
 
     def __len__(self) -> int:
         return len(self._pending)
@@ -197,6 +206,15 @@ class Writer:
         facts = dict(provenance or {})
         qid = quarantine_id(capture, facts, report)
         self._pending.append(_Quarantine(qid, capture, dict(report), item, facts, path, line))
+
+    def not_modified(
+        self, item_id: str, capture: Capture, *, provenance: Mapping[str, Any] | None = None
+    ) -> None:
+        """Queue a sighting of an item's latest version: the server answered 304.
+
+        `capture` holds no body; its `http` exchange says what was asked and answered.
+        """
+        self._pending.append(_NotModified(item_id, capture, dict(provenance or {})))
 
     def commit(self) -> list[Outcome]:
         """Make the group durable and indexed; return one outcome per queued input, in order."""
@@ -256,7 +274,10 @@ class Store:
         backend = open_backend(resolve_location(location))
         if backend.local_root is None:
             raise ArchiveError(f"{backend!r}: no local directory for the SQLite catalog")
-        store = cls(backend, SQLiteCatalog(backend.local_root / CATALOG_NAME), gzip=gzip)
+        catalog = SQLiteCatalog(backend.local_root / CATALOG_NAME)
+        store = cls(backend, catalog, gzip=gzip)
+        if catalog.upgraded:  # made by an older wirearchive: rebuild it from the log
+            store.reindex()
         if recover:
             store.recover()
         return store
@@ -304,12 +325,16 @@ class Store:
             )
 
     def _commit(
-        self, pending: list[_Put | _Quarantine], run: str, source: str | None
+        self, pending: list[_Put | _Quarantine | _NotModified], run: str, source: str | None
     ) -> list[Outcome]:
         outcomes: list[Outcome] = []
         with self.catalog.writing():
             group = self._begin_group()
-            latest = self.catalog.latest(p.item["uri"] for p in pending if isinstance(p, _Put))
+            latest = self.catalog.latest(
+                p.item["uri"] if isinstance(p, _Put) else p.item_id
+                for p in pending
+                if not isinstance(p, _Quarantine)
+            )
             name = warc_names(group.number)[0 if self._gzip else 1]
             warc = WarcBuilder(name, software=self._software, gzip=self._gzip)
             refs: dict[str, dict[str, Any]] = {}
@@ -318,6 +343,15 @@ class Store:
             for entry in pending:
                 if isinstance(entry, _Put):
                     outcome, kind, body = self._version(entry, latest, warc, refs, run, source, now)
+                elif isinstance(entry, _NotModified):
+                    seen = latest.get(entry.item_id)
+                    if seen is None:
+                        raise ArchiveError(f"{entry.item_id}: a 304 for an item not archived")
+                    outcome = Outcome("unchanged", entry.item_id, seen[0], seen[1], "")
+                    kind, body = (
+                        "sighting",
+                        _sighting(entry.item_id, seen, run, now, entry.capture, entry.provenance),
+                    )
                 else:
                     outcome, kind, body = self._quarantined(entry, warc, refs, run, source, now)
                 records.append((kind, body))
@@ -361,17 +395,7 @@ class Store:
             made: CaptureRef = warc.add(capture)
             ref = made.to_provenance()
         refs[digest] = ref
-        fields: dict[str, Any] = {
-            "retrievedAt": _iso(capture.retrieved_at),
-            "mediaType": capture.media_type,
-        }
-        if capture.http is not None:
-            fields["httpStatus"] = capture.http.status
-            for name, key in (("ETag", "etag"), ("Last-Modified", "lastModified")):
-                value = capture.http.header(name)
-                if value is not None:
-                    fields[key] = value
-        return {**fields, **ref}
+        return {**_capture_facts(capture), "mediaType": capture.media_type, **ref}
 
     def _provenance(
         self,
@@ -412,15 +436,7 @@ class Store:
         uri = put.item["uri"]
         current = latest.get(uri)
         if current is not None and current[1] == put.digest:
-            sighting = {
-                "id": uri,
-                "version": current[0],
-                "digest": put.digest,
-                "run": run,
-                "seenAt": now,
-                "capture": {"sha256": put.capture.sha256, "size": len(put.capture.data)},
-                "wasDerivedFrom": put.provenance.get("wasDerivedFrom", {}),
-            }
+            sighting = _sighting(uri, current, run, now, put.capture, put.provenance)
             return Outcome("unchanged", uri, current[0], put.digest, ""), "sighting", sighting
         version = current[0] + 1 if current else 1
         previous = current[1] if current else None
@@ -582,6 +598,21 @@ class Store:
     def runs(self) -> list[dict[str, Any]]:
         return self.catalog.runs()
 
+    def url_state(self, url: str) -> dict[str, Any] | None:
+        """The item a URL gave, when it was first and last fetched, its ETag and Last-Modified."""
+        return self.catalog.url_state(url)
+
+    def due(
+        self, now: datetime, interval: Callable[[timedelta], timedelta | None]
+    ) -> Iterator[str]:
+        """URLs to fetch again: `interval(age)` says how often a page of that age is revisited
+        (None: no more), and a URL is due when its last fetch is at least that long ago.
+        """
+        for url, first, last in self.catalog.url_states():
+            every = interval(now - _parse_time(first))
+            if every is not None and now - _parse_time(last) >= every:
+                yield url
+
     def summary(self) -> dict[str, Any]:
         return self.catalog.counts()
 
@@ -594,6 +625,45 @@ class Store:
         assert old is not None
         assert new is not None
         return diff_records(old, new)
+
+
+def _capture_facts(capture: Capture) -> dict[str, Any]:
+    """When the bytes were retrieved and, over HTTP, the status and the validators."""
+    facts: dict[str, Any] = {"retrievedAt": _iso(capture.retrieved_at)}
+    if capture.http is not None:
+        facts["httpStatus"] = capture.http.status
+        for name, key in (("ETag", "etag"), ("Last-Modified", "lastModified")):
+            value = capture.http.header(name)
+            if value is not None:
+                facts[key] = value
+    return facts
+
+
+def _sighting(
+    item_id: str,
+    latest: tuple[int, str],
+    run: str,
+    now: str,
+    capture: Capture,
+    provenance: Mapping[str, Any],
+) -> dict[str, Any]:
+    """A sighting entry: the latest version seen again, and how (bytes or a 304)."""
+    facts = _capture_facts(capture)
+    if capture.http is None or capture.http.status != 304:
+        facts |= {"sha256": capture.sha256, "size": len(capture.data)}
+    return {
+        "id": item_id,
+        "version": latest[0],
+        "digest": latest[1],
+        "run": run,
+        "seenAt": now,
+        "capture": facts,
+        "wasDerivedFrom": provenance.get("wasDerivedFrom", {}),
+    }
+
+
+def _parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def _iso(moment: datetime) -> str:

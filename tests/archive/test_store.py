@@ -6,10 +6,11 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import sqlite3
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ import pytest
 from wirearchive.archive import (
     ArchiveError,
     Capture,
+    HttpExchange,
     Outcome,
     Store,
     digest,
@@ -988,3 +990,90 @@ def test_group_entries_match_what_is_read_back(store: Store, fill: Fill) -> None
         assert entries[0].seq == info.first_seq
         assert entries[-1].seq == info.last_seq
         assert info.name == segment_name(info.number)
+
+
+def _http_capture(body: bytes, url: str, etag: str, status: int = 200) -> Capture:
+    exchange = HttpExchange(
+        status, "OK", (("ETag", etag), ("Last-Modified", "Wed, 29 May 2024 07:00:00 GMT"))
+    )
+    moment = datetime(2024, 5, 29, 8, 0, tzinfo=UTC)
+    return Capture(body, url, "text/html", retrieved_at=moment, http=exchange)
+
+
+def test_fetched_urls_keep_their_item_times_and_validators(
+    store: Store, make_item: ItemFactory
+) -> None:
+    url = "http://127.0.0.1:8000/news/a.html"
+    item = make_item(1, uri=url)
+    derived = {"wasDerivedFrom": {"url": url}}
+    store.put(item, _http_capture(b"<p>a</p>", url, '"v1"'), run="r", profile=PROFILE,
+              provenance=derived)  # fmt: skip
+    state = store.url_state(url)
+    assert state == {
+        "id": url,
+        "firstSeen": "2024-05-29T08:00:00.000000Z",
+        "lastFetched": "2024-05-29T08:00:00.000000Z",
+        "etag": '"v1"',
+        "lastModified": "Wed, 29 May 2024 07:00:00 GMT",
+    }
+    assert store.url_state("http://127.0.0.1:8000/other.html") is None
+
+
+def test_a_304_is_a_sighting_of_the_latest_version(store: Store, make_item: ItemFactory) -> None:
+    url = "http://127.0.0.1:8000/news/a.html"
+    item = make_item(1, uri=url)
+    derived = {"wasDerivedFrom": {"url": url}}
+    store.put(item, _http_capture(b"<p>a</p>", url, '"v1"'), run="r1", profile=PROFILE,
+              provenance=derived)  # fmt: skip
+    writer = store.writer("r2")
+    writer.not_modified(url, _http_capture(b"", url, '"v1"', status=304), provenance=derived)
+    (outcome,) = writer.commit()
+    assert (outcome.status, outcome.version) == ("unchanged", 1)
+    (version,) = store.history(url)
+    assert version["sightings"]["count"] == 2
+    assert version["sightings"]["runs"] == ["r1", "r2"]
+    assert verify(store).ok
+    writer = store.writer("r3")
+    writer.not_modified("urn:never:archived", _http_capture(b"", url, '"v1"', 304))
+    with pytest.raises(ArchiveError, match="a 304 for an item not archived"):
+        writer.commit()
+
+
+def test_due_follows_the_revisit_policy(store: Store, make_item: ItemFactory) -> None:
+    for n, url in enumerate(("http://h/a", "http://h/b"), start=1):
+        store.put(make_item(n, uri=url), _http_capture(url.encode(), url, f'"{n}"'), run="r",
+                  profile=PROFILE, provenance={"wasDerivedFrom": {"url": url}})  # fmt: skip
+
+    def hourly_for_a_day(age: timedelta) -> timedelta | None:
+        return timedelta(hours=1) if age < timedelta(days=1) else None
+
+    fetched = datetime(2024, 5, 29, 8, 0, tzinfo=UTC)
+    assert list(store.due(fetched + timedelta(minutes=30), hourly_for_a_day)) == []
+    assert sorted(store.due(fetched + timedelta(hours=2), hourly_for_a_day)) == [
+        "http://h/a",
+        "http://h/b",
+    ]
+    assert list(store.due(fetched + timedelta(days=2), hourly_for_a_day)) == []
+
+
+def test_reindex_restores_the_crawl_state(store: Store, make_item: ItemFactory) -> None:
+    url = "http://127.0.0.1:8000/news/a.html"
+    store.put(make_item(1, uri=url), _http_capture(b"<p>a</p>", url, '"v1"'), run="r",
+              profile=PROFILE, provenance={"wasDerivedFrom": {"url": url}})  # fmt: skip
+    before = store.url_state(url)
+    store.reindex()
+    assert store.url_state(url) == before
+
+
+def test_a_catalog_of_an_older_schema_is_rebuilt_on_open(
+    store: Store, archive_dir: Path, make_item: ItemFactory, make_capture: CaptureFactory
+) -> None:
+    item = make_item(1)
+    store.put(item, make_capture(item), run="r", profile=PROFILE)
+    store.close()
+    with sqlite3.connect(archive_dir / "catalog.sqlite") as db:
+        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
+        db.execute("DELETE FROM versions")
+    with Store.open(str(archive_dir)) as reopened:
+        assert reopened.catalog.version_count() == 1
+        assert verify(reopened).ok
