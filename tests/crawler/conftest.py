@@ -1,0 +1,41 @@
+"""Fixtures for crawl tests: the fixture news site of `tests.crawler.site`, on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+
+import pytest
+
+from tests.crawler.site import DEFAULT_NOW, NewsSite
+
+NewsSiteFactory = Callable[..., NewsSite]
+"""Takes `NewsSite`'s arguments (seed, size, now, flaky_failures) and returns it started."""
+
+
+@pytest.fixture
+def news_site() -> Iterator[NewsSite]:
+    """The default site (seed 1, 60 stories) on a free port, stopped after the test."""
+    with NewsSite() as site:
+        yield site
+
+
+@pytest.fixture
+def make_news_site() -> Iterator[NewsSiteFactory]:
+    """Start sites with other settings; every one is stopped after the test."""
+    sites: list[NewsSite] = []
+
+    def make(
+        seed: int = 1,
+        size: int = 60,
+        *,
+        now: datetime = DEFAULT_NOW,
+        flaky_failures: int = 1,
+    ) -> NewsSite:
+        site = NewsSite(seed, size, now=now, flaky_failures=flaky_failures)
+        sites.append(site)
+        return site.start()
+
+    yield make
+    for site in sites:
+        site.stop()
