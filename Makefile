@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(PY) bench/validate.py
 	$(PY) bench/archive.py
 	$(PY) bench/extract.py
+	$(PY) bench/crawl.py
 
 clean:
 	rm -rf $(VENV) $(TYPECHECK) build dist *.egg-info

@@ -147,6 +147,35 @@ def add_archive_commands(commands: Any) -> None:
     _archive_option(summary)
     _json_option(summary)
 
+    crawl = commands.add_parser(
+        "crawl",
+        help="crawl a source (its feeds, sitemaps and start URLs) into the archive",
+        description="Fetch what is new or due for a revisit from one source, archive each "
+        "page as a new or updated version, an unchanged sighting (304 or same content) or a "
+        "quarantined entry, and print the run's counts.",
+    )
+    crawl.add_argument("source", metavar="SOURCE", help="the source's name (NAME.toml)")
+    crawl.add_argument(
+        "--archive",
+        metavar="DIR",
+        help="the archive (default: $WIREARCHIVE_ARCHIVE, else ./archive-data)",
+    )
+    crawl.add_argument(
+        "--sources",
+        metavar="DIR",
+        help="the folder of source files (default: $WIREARCHIVE_SOURCES, else ./sources)",
+    )
+    crawl.add_argument(
+        "-s",
+        "--set",
+        dest="settings",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a Scrapy or WIREARCHIVE_ setting (repeatable)",
+    )
+    _json_option(crawl, "the run's counts")
+
 
 @contextmanager
 def _store(args: argparse.Namespace) -> Iterator[Store]:
@@ -441,6 +470,12 @@ def _summary(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return EXIT_OK
 
 
+def _crawl(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from .crawl import crawl  # imported here: Scrapy loads only for a crawl
+
+    return crawl(args, stdout, stderr)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "extract": _extract,
     "ingest": _ingest,
@@ -452,4 +487,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "quarantine": _quarantine,
     "reindex": _reindex,
     "summary": _summary,
+    "crawl": _crawl,
 }

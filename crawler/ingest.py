@@ -36,7 +36,18 @@ from wirearchive.validators import (
 
 from .readers import Extracted, ReadContext, collect_inputs, read_files, step
 
-__all__ = ["Checker", "Counts", "Ingest", "Result"]
+__all__ = [
+    "Checker",
+    "Counts",
+    "Ingest",
+    "Result",
+    "check_extracted",
+    "count_rules",
+    "extraction_provenance",
+    "quarantine_reason",
+    "run_manifest",
+    "utc_now",
+]
 
 
 @dataclass(slots=True)
@@ -98,8 +109,97 @@ def _file_uri(path: str, line: int | None) -> str:
     return uri
 
 
-def _now() -> str:
+def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_now = utc_now
+
+
+def extraction_provenance(
+    extracted: Extracted, schema_uri: str, derived: dict[str, Any]
+) -> dict[str, Any]:
+    """The provenance facts a reader's output carries: where from, by what, which steps.
+
+    Shared by file ingest and the crawler's pipeline; the store adds the capture, run and
+    times when it writes.
+    """
+    steps = [step("read", f"{extracted.reader} {extracted.reader_version}"), *extracted.steps]
+    if extracted.part:
+        steps.append(step("part", extracted.part))
+    return {
+        "wasDerivedFrom": derived,
+        "wasAttributedTo": {
+            "extractor": {"name": extracted.reader, "version": extracted.reader_version},
+            "schema": schema_uri,
+        },
+        "steps": steps,
+    }
+
+
+def check_extracted(checker: Checker, extracted: Extracted, provenance: dict[str, Any]) -> Report:
+    """Validate one extracted input and record the step; an unexpected fault is a report."""
+    try:
+        report = checker.check(extracted)
+    except Exception as exc:  # noqa: BLE001 - one bad input must not stop the batch
+        problem = Problem(rule="ingest.error", message=f"{type(exc).__name__}: {exc}")
+        report = Report.from_problems(
+            [problem], path=extracted.path, line=extracted.line, schema=None
+        )
+    provenance["steps"].append(
+        step(
+            "validate",
+            f"{report.schema}: {len(report.errors)} errors, {len(report.warnings)} warnings",
+        )
+    )
+    return report
+
+
+def count_rules(rules: Counter[tuple[str, str]], report: Report) -> None:
+    """Count a report's problems by (rule, "errors"|"warnings")."""
+    for problem in report.errors:
+        rules[(problem.rule, "errors")] += 1
+    for problem in report.warnings:
+        rules[(problem.rule, "warnings")] += 1
+
+
+def quarantine_reason(report: Report) -> str | None:
+    """The best error as ``$.json.path: rule: message``."""
+    best = report.best_error
+    return f"{best.json_path}: {best.rule}: {best.message}" if best else None
+
+
+def run_manifest(
+    *,
+    run_id: str,
+    command: Sequence[str],
+    started: str,
+    counts: Counts,
+    rules: Counter[tuple[str, str]],
+    failures: Sequence[Any],
+    inputs: Sequence[str],
+    source: str | None,
+    status: str = "finished",
+) -> dict[str, Any]:
+    """A run's manifest: what ran, when, on what, and what became of it."""
+    validation: dict[str, dict[str, int]] = {}
+    for (rule, kind), count in sorted(rules.items()):
+        validation.setdefault(rule, {"errors": 0, "warnings": 0})[kind] = count
+    manifest: dict[str, Any] = {
+        "run": run_id,
+        "command": list(command),
+        "startedAt": started,
+        "endedAt": utc_now(),
+        "status": status,
+        "software": software_versions(),
+        "inputs": list(inputs),
+        "counts": counts.to_dict(),
+        "validation": validation,
+        "failures": list(failures),
+    }
+    if source:
+        manifest["source"] = source
+    return manifest
 
 
 class Checker:
@@ -202,33 +302,11 @@ class Ingest:
                 extracted.media_type,
             )
         schema_uri = self._checker.schema_uri(extracted.schema)
-        steps = [step("read", f"{extracted.reader} {extracted.reader_version}"), *extracted.steps]
         derived: dict[str, Any] = {"path": extracted.path}
         if extracted.line:
             derived["line"] = extracted.line
-        provenance: dict[str, Any] = {
-            "wasDerivedFrom": derived,
-            "wasAttributedTo": {
-                "extractor": {"name": extracted.reader, "version": extracted.reader_version},
-                "schema": schema_uri,
-            },
-            "steps": steps,
-        }
-        if extracted.part:
-            steps.append(step("part", extracted.part))
-        try:
-            report = self._checker.check(extracted)
-        except Exception as exc:  # noqa: BLE001 - one bad input must not stop the batch
-            problem = Problem(rule="ingest.error", message=f"{type(exc).__name__}: {exc}")
-            report = Report.from_problems(
-                [problem], path=extracted.path, line=extracted.line, schema=None
-            )
-        steps.append(
-            step(
-                "validate",
-                f"{report.schema}: {len(report.errors)} errors, {len(report.warnings)} warnings",
-            )
-        )
+        provenance = extraction_provenance(extracted, schema_uri, derived)
+        report = check_extracted(self._checker, extracted, provenance)
         if not report.valid or capture is None or extracted.item is None:
             self._quarantine(capture, report, extracted.item, provenance, extracted)
             return
@@ -243,10 +321,7 @@ class Ingest:
         )
 
     def _count_rules(self, report: Report) -> None:
-        for problem in report.errors:
-            self.rules[(problem.rule, "errors")] += 1
-        for problem in report.warnings:
-            self.rules[(problem.rule, "warnings")] += 1
+        count_rules(self.rules, report)
 
     def _quarantine(
         self,
@@ -257,8 +332,7 @@ class Ingest:
         extracted: Extracted,
     ) -> None:
         self._count_rules(report)
-        best = report.best_error
-        reason = f"{best.json_path}: {best.rule}: {best.message}" if best else None
+        reason = quarantine_reason(report)
         self._waiting.append((extracted.path, extracted.line, reason))
         if capture is None:  # too large to read: keep what identifies it instead
             provenance["steps"].append(
@@ -284,21 +358,13 @@ class Ingest:
                 self.on_result(Result(path, line, outcome, reason))
 
     def _manifest(self, inputs: list[str]) -> dict[str, Any]:
-        validation: dict[str, dict[str, int]] = {}
-        for (rule, kind), count in sorted(self.rules.items()):
-            validation.setdefault(rule, {"errors": 0, "warnings": 0})[kind] = count
-        manifest: dict[str, Any] = {
-            "run": self.run_id,
-            "command": list(self.command),
-            "startedAt": self._started,
-            "endedAt": _now(),
-            "status": "finished",
-            "software": software_versions(),
-            "inputs": inputs,
-            "counts": self.counts.to_dict(),
-            "validation": validation,
-            "failures": self.failures,
-        }
-        if self.source:
-            manifest["source"] = self.source
-        return manifest
+        return run_manifest(
+            run_id=self.run_id,
+            command=self.command,
+            started=self._started,
+            counts=self.counts,
+            rules=self.rules,
+            failures=self.failures,
+            inputs=inputs,
+            source=self.source,
+        )

@@ -1,0 +1,92 @@
+"""Scrapy settings for the wirearchive crawler (`scrapy.cfg` points here).
+
+Our own settings are all prefixed ``WIREARCHIVE_``; each can be given on the command line
+(``scrapy crawl feed -a source=NAME -s WIREARCHIVE_ARCHIVE=DIR``, or
+``wirearchive crawl NAME -s WIREARCHIVE_BATCH=50``) or as an environment variable of the
+same name for the three that locate things (archive, sources folder, source).
+"""
+
+from __future__ import annotations
+
+import os
+
+from wirearchive import __version__
+
+BOT_NAME = "wirearchive"
+SPIDER_MODULES = ["wirearchive.crawler.spiders"]
+NEWSPIDER_MODULE = "wirearchive.crawler.spiders"
+
+# --- wirearchive's own settings -----------------------------------------------------------
+
+#: The archive folder the pipeline writes to. Required: without it the pipeline refuses
+#: to start (NotConfigured). `wirearchive crawl --archive DIR` sets it; otherwise it comes
+#: from $WIREARCHIVE_ARCHIVE.
+WIREARCHIVE_ARCHIVE = os.environ.get("WIREARCHIVE_ARCHIVE")
+#: The folder of source files (one ``NAME.toml`` per source).
+WIREARCHIVE_SOURCES = os.environ.get("WIREARCHIVE_SOURCES", "sources")
+#: The source to crawl when the spider gets no ``-a source=NAME``.
+WIREARCHIVE_SOURCE = os.environ.get("WIREARCHIVE_SOURCE")
+#: Items per commit group: the pipeline makes its work durable every this many items
+#: (and at the end of the run). A killed run loses at most one group, which the next run
+#: fetches again.
+WIREARCHIVE_BATCH = 50
+#: Largest page accepted, in bytes; larger downloads are cancelled and recorded as errors.
+#: Mirrored into Scrapy's DOWNLOAD_MAXSIZE below.
+WIREARCHIVE_MAX_BYTES = 8 * 1024 * 1024
+#: Revisit archived URLs that the source's revisit policy says are due at the start of
+#: each run (catching corrections and updates).
+WIREARCHIVE_REVISIT = True
+#: Extract pages in this many worker processes (0: in the crawler's own process). The
+#: extraction is CPU-bound; workers keep the downloader busy meanwhile.
+WIREARCHIVE_WORKERS = 0
+#: The command line recorded in the run manifest (the crawl command fills it in).
+WIREARCHIVE_COMMAND: list[str] = []
+
+# --- politeness and safety ------------------------------------------------------------------
+
+USER_AGENT = f"wirearchive/{__version__} (+https://github.com/wirearchive/wirearchive)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_DELAY = 0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = WIREARCHIVE_MAX_BYTES
+DOWNLOAD_WARNSIZE = WIREARCHIVE_MAX_BYTES // 2
+# Retries on 5xx and timeouts, each retry waiting longer (see middlewares.BackoffRetry).
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+#: First retry delay in seconds; it doubles on each further retry.
+WIREARCHIVE_RETRY_BACKOFF = 0.5
+#: Longest wait between retries, in seconds.
+WIREARCHIVE_RETRY_BACKOFF_MAX = 30.0
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REDIRECT_MAX_TIMES = 5
+METAREFRESH_ENABLED = False
+
+DOWNLOADER_MIDDLEWARES = {
+    # Every request, redirects included, is checked against the source's allowed domains
+    # (Source.allows: stricter than Scrapy's host match, which ours replaces); a refusal
+    # reaches the request's errback and is recorded as that URL's error.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "wirearchive.crawler.middlewares.SourceDomainsMiddleware": 50,
+    "wirearchive.crawler.middlewares.ConditionalRequestMiddleware": 560,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    # Scrapy's robots.txt middleware lets requests that wait for robots.txt through
+    # unchecked when several wait at once; ours gives each waiter the parser.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "wirearchive.crawler.middlewares.RobotsTxtMiddleware": 100,
+    "wirearchive.crawler.middlewares.BackoffRetryMiddleware": 550,
+}
+
+ITEM_PIPELINES = {
+    "wirearchive.crawler.pipelines.ArchivePipeline": 300,
+}
+
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

@@ -1,0 +1,378 @@
+"""What every spider shares: the source, article requests, extraction, errors.
+
+An article request is conditional (the middleware adds If-None-Match/If-Modified-Since
+from the archive's state for the URL) and carries the feed or sitemap that led to it. A
+URL the archive already holds is fetched again only when the source's revisit policy says
+it is due, so a run that was killed resumes without refetching what it archived, and a
+scheduled run every few minutes does not hammer a site.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+import scrapy
+from lxml import etree
+from scrapy.exceptions import IgnoreRequest, UsageError
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import TimeoutError as TwistedTimeout
+from twisted.python.failure import Failure
+from wirearchive.archive import Capture, HttpExchange, Store
+
+from ..middlewares import OffsiteRefused
+from ..pipelines import CrawledPage, FetchFailed, NotModifiedPage, archive_store
+from ..readers import Extracted, ReadContext, step
+from ..readers.html import extract_page
+from ..sources import Source, SourceError, load_source
+
+__all__ = [
+    "ArticleSpider",
+    "SitemapEntry",
+    "SourceSpider",
+    "extract",
+    "feed_links",
+    "find_source",
+    "http_exchange",
+    "sitemap_entries",
+]
+
+_SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+_NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+_ATOM_NS = "http://www.w3.org/2005/Atom"
+
+
+def find_source(folder: str, name: str) -> Source:
+    """The source called `name` in `folder` (``NAME.toml``); `SourceError` names what is wrong."""
+    path = Path(folder) / f"{name}.toml"
+    if not path.is_file():
+        known = sorted(p.stem for p in Path(folder).glob("*.toml"))
+        raise SourceError(
+            path,
+            None,
+            f"unknown source {name!r}: no such file (sources in {folder}: "
+            f"{', '.join(known) or 'none'})",
+        )
+    return load_source(path)
+
+
+def _parser() -> etree.XMLParser:
+    # No entities, no network, no DTDs: feeds and sitemaps are hostile input like any other.
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True
+    )
+
+
+def _root(body: bytes) -> etree._Element | None:
+    try:
+        return etree.fromstring(body, _parser())
+    except etree.XMLSyntaxError:
+        return None
+
+
+def feed_links(body: bytes, base: str) -> list[str]:
+    """Article links of an RSS 2.0 / RSS 1.0 / Atom feed, in feed order, absolute."""
+    from urllib.parse import urljoin
+
+    root = _root(body)
+    if root is None:
+        return []
+    found: list[str] = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        local = etree.QName(element).localname
+        parent = element.getparent()
+        parent_name = etree.QName(parent).localname if parent is not None else ""
+        if local == "link" and parent_name in ("item", "entry"):
+            href = element.get("href")
+            if href is not None:
+                if element.get("rel", "alternate") != "alternate":
+                    continue
+                found.append(urljoin(base, href.strip()))
+            elif element.text and element.text.strip():
+                found.append(urljoin(base, element.text.strip()))
+    return list(dict.fromkeys(found))
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapEntry:
+    url: str
+    #: True for a sitemap index's child sitemap, False for a page.
+    is_sitemap: bool
+    #: news:publication_date, else lastmod, when given and readable.
+    when: datetime | None
+
+
+def _parse_when(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    value = text.strip()
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def sitemap_entries(body: bytes) -> list[SitemapEntry]:
+    """The entries of a sitemap, a sitemap index or a Google News sitemap."""
+    root = _root(body)
+    if root is None or not isinstance(root.tag, str):
+        return []
+    is_index = etree.QName(root).localname == "sitemapindex"
+    found = []
+    for entry in root:
+        if not isinstance(entry.tag, str):
+            continue
+        loc = when = None
+        for child in entry.iter():
+            if not isinstance(child.tag, str):
+                continue
+            local = etree.QName(child).localname
+            if local == "loc" and child.text:
+                loc = child.text.strip()
+            elif local == "publication_date":
+                when = _parse_when(child.text) or when
+            elif local == "lastmod" and when is None:
+                when = _parse_when(child.text)
+        if loc:
+            found.append(SitemapEntry(loc, is_index, when))
+    return found
+
+
+def _headers(headers: Any) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in headers.items()
+        for value in values
+    )
+
+
+def http_exchange(response: Response) -> HttpExchange:
+    """The request and response as a WARC writer needs them."""
+    request = response.request
+    protocol = getattr(response, "protocol", None) or "HTTP/1.1"
+    return HttpExchange(
+        status=response.status,
+        reason=http.client.responses.get(response.status, ""),
+        response_headers=_headers(response.headers),
+        method=request.method if request is not None else "GET",
+        request_headers=_headers(request.headers) if request is not None else (),
+        protocol=protocol.upper() if protocol.lower().startswith("http") else "HTTP/1.1",
+    )
+
+
+def extract(body: bytes, url: str, retrieved_at: datetime) -> Extracted:
+    """The HTML reader's extraction of a fetched page (runs in a worker process if any)."""
+    context = ReadContext(max_bytes=max(len(body), 1), retrieved_at=retrieved_at)
+    return extract_page(body, path=url, context=context, url=url)
+
+
+def _describe(failure: Failure) -> tuple[str, str, bool]:
+    """``(rule, message, skipped)`` for a request's failure."""
+    error = failure.value
+    if isinstance(error, HttpError):
+        status = error.response.status
+        return f"http.{status}", f"{status} {http.client.responses.get(status, '')}".strip(), False
+    if isinstance(error, OffsiteRefused):
+        return "fetch.offsite", str(error), False
+    if isinstance(error, IgnoreRequest):
+        text = str(error)
+        if "robots.txt" in text:
+            return "fetch.robots", text, True
+        return "fetch.ignored", text, False
+    text = str(error)
+    if "max size" in text or "maxsize" in text.lower():
+        return "fetch.too-large", text, False
+    if isinstance(error, TwistedTimeout | asyncio.TimeoutError | TimeoutError):
+        return "fetch.timeout", text or type(error).__name__, False
+    return "fetch.error", f"{type(error).__name__}: {text}"[:500], False
+
+
+class ArticleSpider(scrapy.Spider):
+    """Base of the crawl spiders: loads the source; `kinds` says which of its lists to use."""
+
+    name = ""  # not a spider of its own: `scrapy list` shows the subclasses
+    kinds: ClassVar[tuple[str, ...]] = ("feeds", "sitemaps", "start_urls")
+
+    source: Source
+    store: Store | None
+    allowed_domains: list[str]
+    revisit: bool
+    _executor: Executor | None
+
+    def __init__(self, source: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.source_name = source
+        self.store = None
+        self.revisit = True
+        self._executor = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ArticleSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        name = spider.source_name or settings.get("WIREARCHIVE_SOURCE")
+        if not name:
+            raise UsageError("no source: give -a source=NAME (or set WIREARCHIVE_SOURCE)")
+        spider.source = find_source(settings.get("WIREARCHIVE_SOURCES", "sources"), name)
+        spider.allowed_domains = list(spider.source.allowed_domains)
+        spider.store = archive_store(crawler)
+        spider.revisit = settings.getbool("WIREARCHIVE_REVISIT", True)
+        workers = settings.getint("WIREARCHIVE_WORKERS", 0)
+        if workers > 0:
+            spider._executor = ProcessPoolExecutor(workers)
+        crawler.signals.connect(spider._closed, signal=scrapy.signals.spider_closed)
+        return spider
+
+    def _closed(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+
+    @staticmethod
+    def now() -> datetime:
+        return datetime.now(UTC)
+
+    # -- requests ---------------------------------------------------------------------------
+
+    def _due(self, url: str, now: datetime) -> bool:
+        """Whether to fetch `url`: never archived, or due again by the revisit policy."""
+        if self.store is None:
+            return True
+        state = self.store.url_state(url)
+        if state is None:
+            return True
+        first = _parse_when(state["firstSeen"]) or now
+        last = _parse_when(state["lastFetched"]) or now
+        every = self.source.revisit_interval(now - first)
+        return every is not None and now - last >= every
+
+    def article_request(self, url: str, via: str | None) -> scrapy.Request | None:
+        if not self._due(url, self.now()):
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("wirearchive/not-due")
+            return None
+        return scrapy.Request(
+            url,
+            callback=self.parse_article,
+            errback=self.failed,
+            meta={
+                "wirearchive_article": True,
+                "wirearchive_via": via,
+                "handle_httpstatus_list": [304],
+            },
+        )
+
+    async def start(self) -> AsyncIterator[Any]:
+        for request in self.start_requests_list():
+            yield request
+
+    def start_requests_list(self) -> Iterator[scrapy.Request]:
+        source = self.source
+        if self.revisit and self.store is not None:
+            now = self.now()
+            for url in self.store.due(now, source.revisit_interval):
+                if source.allows(url):
+                    request = self.article_request(url, None)
+                    if request is not None:
+                        request.meta["wirearchive_revisit"] = True
+                        yield request
+        if "feeds" in self.kinds:
+            for url in source.feeds:
+                yield scrapy.Request(
+                    url, callback=self.parse_feed, errback=self.failed, dont_filter=True
+                )
+        if "sitemaps" in self.kinds:
+            for url in source.sitemaps:
+                yield scrapy.Request(
+                    url, callback=self.parse_sitemap, errback=self.failed, dont_filter=True
+                )
+        if "start_urls" in self.kinds:
+            for url in source.start_urls:
+                request = self.article_request(url, None)
+                if request is not None:
+                    yield request
+
+    # -- callbacks --------------------------------------------------------------------------
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        for link in feed_links(response.body, response.url):
+            request = self.article_request(link, response.url)
+            if request is not None:
+                yield request
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            from scrapy.utils.gz import gunzip
+
+            body = gunzip(body, max_size=64 * 1024 * 1024)
+        max_age = self.source.sitemap_max_age
+        now = self.now()
+        for entry in sitemap_entries(body):
+            if max_age is not None and entry.when is not None and now - entry.when > max_age:
+                continue
+            if entry.is_sitemap:
+                if self.source.allows(entry.url):
+                    yield scrapy.Request(
+                        entry.url, callback=self.parse_sitemap, errback=self.failed
+                    )
+                continue
+            request = self.article_request(entry.url, response.url)
+            if request is not None:
+                yield request
+
+    async def parse_article(self, response: Response) -> AsyncIterator[Any]:
+        retrieved = self.now()
+        redirects = response.meta.get("redirect_urls") or []
+        derived: dict[str, Any] = {"spider": self.name}
+        via = response.meta.get("wirearchive_via")
+        if via:
+            derived["via"] = via
+        steps: list[dict[str, str]] = []
+        if response.meta.get("wirearchive_revisit"):
+            steps.append(step("revisit", "due by the source's revisit policy"))
+        if redirects:
+            steps.append(step("redirect", f"{' -> '.join(redirects)} -> {response.url}"))
+        media_type = (response.headers.get(b"Content-Type") or b"text/html").decode("latin-1")
+        capture = Capture(
+            response.body, response.url, media_type, retrieved, http=http_exchange(response)
+        )
+        if response.status == 304:
+            state = response.meta.get("wirearchive_state")
+            if state is not None:
+                yield NotModifiedPage(response.url, state["id"], capture, derived)
+            else:
+                yield FetchFailed(
+                    response.url, "http.304", "304 without a conditional request", via
+                )
+            return
+        if self._executor is not None:
+            loop = asyncio.get_running_loop()
+            extracted = await loop.run_in_executor(
+                self._executor, extract, response.body, response.url, retrieved
+            )
+        else:
+            extracted = extract(response.body, response.url, retrieved)
+        yield CrawledPage(response.url, capture, extracted, derived, tuple(steps))
+
+    def failed(self, failure: Failure) -> Iterator[FetchFailed]:
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        via = request.meta.get("wirearchive_via") if request is not None else None
+        rule, message, skipped = _describe(failure)
+        yield FetchFailed(url, rule, message, via, skipped)
+
+
+class SourceSpider(ArticleSpider):
+    """`source`: every feed, sitemap and start URL of the source (what `wirearchive crawl` runs)."""
+
+    name = "source"

@@ -1,0 +1,122 @@
+"""ArchivePipeline in-process: no crawler, no reactor, plain values."""
+
+from __future__ import annotations
+
+import urllib.request
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.settings import Settings
+from wirearchive.archive import Capture, HttpExchange, Store
+from wirearchive.crawler.pipelines import (
+    ArchivePipeline,
+    CrawledPage,
+    CrawlLock,
+    CrawlLocked,
+    FetchFailed,
+    NotModifiedPage,
+)
+from wirearchive.crawler.spiders.base import extract
+
+from ._crawl_helpers import NewsSite
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.values: Counter[str] = Counter()
+
+    def inc_value(self, key: str, count: int = 1) -> None:
+        self.values[key] += count
+
+    def set_value(self, key: str, value: Any) -> None:
+        self.values[key] = value
+
+
+@pytest.fixture(scope="module")
+def pages() -> Iterator[list[tuple[str, bytes, dict[str, str]]]]:
+    with NewsSite(seed=5, size=20) as site:
+        found = []
+        for article in site.articles[:3]:
+            with urllib.request.urlopen(article.url) as response:
+                found.append((article.url, response.read(), dict(response.headers)))
+        yield found
+
+
+def _page(url: str, body: bytes, headers: dict[str, str], status: int = 200) -> CrawledPage:
+    now = datetime.now(UTC)
+    exchange = HttpExchange(status, "OK", tuple(headers.items()), "GET", (("Host", "x"),))
+    capture = Capture(body, url, headers.get("Content-Type", "text/html"), now, http=exchange)
+    return CrawledPage(url, capture, extract(body, url, now), {"via": url + "?feed"})
+
+
+def test_valid_invalid_304_and_failure(
+    pages: list[tuple[str, bytes, dict[str, str]]], tmp_path: Path
+) -> None:
+    stats = Stats()
+    store = Store.open(str(tmp_path / "archive"))
+    pipeline = ArchivePipeline(store, source="fixture", batch=2, stats=stats)
+    pipeline.open_spider()
+    url, body, headers = pages[0]
+    pipeline.process_item(_page(url, body, headers))
+    pipeline.process_item(_page(*pages[1]))
+    assert pipeline.counts.new == 2  # a batch of two was committed at once
+    with pytest.raises(DropItem, match=r"quarantined .*: html\.not-html at \$"):
+        pipeline.process_item(_page("http://127.0.0.1/x.html", b"just text, no markup", {}))
+    state = store.url_state(url)
+    assert state is not None
+    assert state["etag"] == headers["ETag"]
+    exchange = HttpExchange(304, "Not Modified", (("ETag", headers["ETag"]),))
+    capture = Capture(b"", url, "text/html", http=exchange)
+    pipeline.process_item(NotModifiedPage(url, state["id"], capture, {}))
+    failed = FetchFailed("http://127.0.0.1/gone.html", "http.404", "404 Not Found", url)
+    assert pipeline.process_item(failed) is failed
+    pipeline.close_spider()
+    assert pipeline.counts.to_dict() == {
+        "new": 2, "updated": 0, "unchanged": 1, "quarantined": 1, "failed": 1,
+    }  # fmt: skip
+    assert stats.values["wirearchive/new"] == 2
+    assert stats.values["wirearchive/rule/html.not-html"] == 1
+    assert stats.values["wirearchive/error/http.404"] == 1
+    with Store.open(str(tmp_path / "archive")) as reopened:
+        manifest = reopened.runs()[-1]
+        record = reopened.get(url)
+    assert manifest["counts"]["quarantined"] == 1
+    assert manifest["validation"]["html.not-html"] == {"errors": 1, "warnings": 0}
+    assert manifest["failures"] == [failed.to_dict()]
+    assert manifest["quarantined"][0]["url"] == "http://127.0.0.1/x.html"
+    assert record is not None
+    derived = record["provenance"]["wasDerivedFrom"]
+    assert derived == {"url": url, "via": url + "?feed"}
+    assert record["provenance"]["capture"]["httpStatus"] == 200
+
+
+def test_from_crawler_needs_the_archive_setting() -> None:
+    crawler = SimpleNamespace(settings=Settings({"WIREARCHIVE_ARCHIVE": None}), stats=None)
+    with pytest.raises(NotConfigured, match="WIREARCHIVE_ARCHIVE"):
+        ArchivePipeline.from_crawler(crawler)
+
+
+def test_crawl_lock_is_reentrant_and_names_its_holder(tmp_path: Path) -> None:
+    first = CrawlLock.acquire(str(tmp_path))
+    again = CrawlLock.acquire(str(tmp_path))  # the same process: re-entrant
+    assert again is first
+    text = (tmp_path / "crawl.lock").read_text()
+    assert text.startswith("pid ")
+    again.release()
+    first.release()
+    assert (tmp_path / "crawl.lock").read_text() == ""
+    # Held by another open file description (as another process would): refused.
+    import fcntl
+
+    with open(tmp_path / "crawl.lock", "a+") as other:
+        other.write("pid 99999, started 2024-01-01T00:00:00Z\n")
+        other.flush()
+        fcntl.flock(other.fileno(), fcntl.LOCK_EX)
+        with pytest.raises(CrawlLocked, match="pid 99999"):
+            CrawlLock.acquire(str(tmp_path))
