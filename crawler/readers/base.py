@@ -62,6 +62,8 @@ class ReadContext:
     max_bytes: int = DEFAULT_MAX_BYTES
     #: When the bytes were obtained: a date without a year falls back to this year.
     retrieved_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    #: The charset the transport named (HTTP ``Content-Type``), which outranks the page's own.
+    charset: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,7 @@ Where each field comes from, best source first (every choice is a provenance ste
 
 from __future__ import annotations
 
+import codecs
 import html
 import re
 from collections.abc import Iterable, Iterator
@@ -204,6 +205,15 @@ def warning(rule: str, message: str, *path: str | int) -> Problem:
 
 
 # --- bytes to text ---------------------------------------------------------------------
+
+
+def _known_charset(label: str | None) -> str | None:
+    if not label:
+        return None
+    try:
+        return codecs.lookup(label.strip().strip("\"'")).name
+    except LookupError:
+        return None
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -590,7 +600,7 @@ def _extract_page(data: bytes, path: str, context: ReadContext, fetched: str | N
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return refused(Problem(rule="input.binary", message="binary data, not a page (NUL bytes)"))
     page = Page()
-    decoded = _decode_page(data, page)
+    decoded = _decode_page(data, page, context.charset)
     if isinstance(decoded, Problem):
         return refused(decoded, page.steps)
     text = decoded.text
@@ -690,8 +700,9 @@ def _mostly_not_utf8(data: bytes, declared: str) -> bool:
     return bad * 2 > high
 
 
-def _decode_page(data: bytes, page: Page) -> _PageText | Problem:
-    declared = declared_charset(data)
+def _decode_page(data: bytes, page: Page, transport: str | None = None) -> _PageText | Problem:
+    # As in browsers, the charset the transport (HTTP Content-Type) names comes first.
+    declared = _known_charset(transport) or declared_charset(data)
     detected = None if declared else _detected_charset(data)
     if detected is not None:
         guessed = decode(data, detected)

@@ -10,10 +10,11 @@ scheduled run every few minutes does not hammer a site.
 from __future__ import annotations
 
 import asyncio
+import html
 import http.client
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -170,10 +171,76 @@ def http_exchange(response: Response) -> HttpExchange:
     )
 
 
-def extract(body: bytes, url: str, retrieved_at: datetime) -> Extracted:
+def extract(body: bytes, url: str, retrieved_at: datetime, charset: str | None = None) -> Extracted:
     """The HTML reader's extraction of a fetched page (runs in a worker process if any)."""
-    context = ReadContext(max_bytes=max(len(body), 1), retrieved_at=retrieved_at)
+    context = ReadContext(max_bytes=max(len(body), 1), retrieved_at=retrieved_at, charset=charset)
     return extract_page(body, path=url, context=context, url=url)
+
+
+def http_charset(content_type: str) -> str | None:
+    """The ``charset`` parameter of a Content-Type header, if any."""
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None
+
+
+def apply_overrides(
+    extracted: Extracted, response: Response, fields: Mapping[str, str]
+) -> Extracted:
+    """The source's CSS/XPath overrides, applied to what the HTML reader extracted.
+
+    A selector that matches nothing leaves the reader's value and says so in a step, so a
+    site redesign shows in the provenance instead of blanking the field.
+    """
+    if not fields or extracted.item is None:
+        return extracted
+    item = dict(extracted.item)
+    notes = []
+    for field, selector in sorted(fields.items()):
+        kind, _, expression = selector.partition(":")
+        found = response.css(expression) if kind == "css" else response.xpath(expression)
+        parts = [part.strip() for part in found.getall() if part.strip()]
+        if not parts:
+            notes.append(f"{field}: {selector} matched nothing; the reader's value kept")
+            continue
+        text = " ".join(" ".join(parts).split())
+        if field == "headline":
+            others = [h for h in item.get("headlines", []) if h.get("role") != "main"]
+            item["headlines"] = [{"role": "main", "value": text}, *others]
+        elif field == "byline":
+            item["by"] = text
+        elif field == "published":
+            when = _zoned(text)
+            if when is None:
+                notes.append(f"{field}: {selector} gave {text!r}, not a time; the reader's kept")
+                continue
+            item["firstCreated"] = when
+        else:  # body: markup as matched, or text nodes as paragraphs
+            markup = "".join(
+                part if part.startswith("<") else f"<p>{html.escape(part)}</p>" for part in parts
+            )
+            others = [b for b in item.get("bodies", []) if b.get("role") != "main"]
+            item["bodies"] = [
+                {"role": "main", "contentType": "text/html", "value": markup},
+                *others,
+            ]
+        notes.append(f"{field} from {selector}")
+    return replace(
+        extracted, item=item, steps=(*extracted.steps, step("override", "; ".join(notes)))
+    )
+
+
+def _zoned(text: str) -> str | None:
+    """An RFC 3339 time with a zone from a page's text, or None."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 def _describe(failure: Failure) -> tuple[str, str, bool]:
@@ -355,13 +422,15 @@ class ArticleSpider(scrapy.Spider):
                     response.url, "http.304", "304 without a conditional request", via
                 )
             return
+        charset = http_charset(media_type)
         if self._executor is not None:
             loop = asyncio.get_running_loop()
             extracted = await loop.run_in_executor(
-                self._executor, extract, response.body, response.url, retrieved
+                self._executor, extract, response.body, response.url, retrieved, charset
             )
         else:
-            extracted = extract(response.body, response.url, retrieved)
+            extracted = extract(response.body, response.url, retrieved, charset)
+        extracted = apply_overrides(extracted, response, self.source.fields)
         yield CrawledPage(response.url, capture, extracted, derived, tuple(steps))
 
     def failed(self, failure: Failure) -> Iterator[FetchFailed]:

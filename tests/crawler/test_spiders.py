@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse, XmlResponse
+from wirearchive.crawler.readers import Extracted
 from wirearchive.crawler.sources import Source
 from wirearchive.crawler.spiders import SitemapSpider, feed_links, sitemap_entries
-from wirearchive.crawler.spiders.base import http_exchange
+from wirearchive.crawler.spiders.base import apply_overrides, http_exchange
 
 from ._crawl_helpers import NewsSite
 
@@ -76,3 +77,58 @@ def test_http_exchange_keeps_request_and_response_headers() -> None:
     assert exchange.reason == "OK"
     assert exchange.header("etag") == '"y"'
     assert ("If-None-Match", '"x"') in exchange.request_headers
+
+
+_PAGE = b"""<html lang="en"><head><title>Site | Old title</title>
+<link rel="canonical" href="http://127.0.0.1/news/a.html"></head><body>
+<h1 class="title">The real headline</h1><p class="by">By A. Writer</p>
+<time datetime="2024-05-29T07:30:00+02:00">29 May</time>
+<div class="story"><p>First paragraph of the story.</p><p>Second paragraph.</p></div>
+</body></html>"""
+
+
+def _extracted_and_response() -> tuple[Any, HtmlResponse]:
+    url = "http://127.0.0.1/news/a.html"
+    response = HtmlResponse(url, body=_PAGE, encoding="utf-8")
+    item = {
+        "uri": url,
+        "type": "text",
+        "headlines": [{"role": "main", "value": "Old title"}],
+        "bodies": [{"role": "main", "contentType": "text/html", "value": "<p>menu</p>"}],
+    }
+    extracted = Extracted(url, "html", "0", _PAGE, "text/html", item=item)
+    return extracted, response
+
+
+def test_source_field_overrides_replace_what_the_reader_found() -> None:
+    extracted, response = _extracted_and_response()
+    fields = {
+        "headline": "css:h1.title::text",
+        "byline": "css:.by::text",
+        "published": "xpath://time/@datetime",
+        "body": "xpath://div[@class='story']/p",
+    }
+    result = apply_overrides(extracted, response, fields)
+    assert result.item is not None
+    assert result.item["headlines"] == [{"role": "main", "value": "The real headline"}]
+    assert result.item["by"] == "By A. Writer"
+    assert result.item["firstCreated"] == "2024-05-29T07:30:00+02:00"
+    assert result.item["bodies"][0]["value"] == (
+        "<p>First paragraph of the story.</p><p>Second paragraph.</p>"
+    )
+    assert result.steps[-1]["name"] == "override"
+    assert "headline from css:h1.title::text" in result.steps[-1]["detail"]
+
+
+def test_an_override_that_matches_nothing_keeps_the_readers_value() -> None:
+    extracted, response = _extracted_and_response()
+    result = apply_overrides(
+        extracted, response, {"headline": "css:h2.gone::text", "published": "css:h1::text"}
+    )
+    assert result.item is not None
+    assert result.item["headlines"][0]["value"] == "Old title"
+    assert "firstCreated" not in result.item
+    detail = result.steps[-1]["detail"]
+    assert "headline: css:h2.gone::text matched nothing" in detail
+    assert "published: css:h1::text gave 'The real headline', not a time" in detail
+    assert apply_overrides(extracted, response, {}) is extracted

@@ -342,3 +342,15 @@ def test_a_wrong_charset_declaration_is_overruled_with_a_warning(
     (warning,) = extracted.warnings
     assert warning.rule == "html.charset-mismatch"
     assert f"declares {declared}" in warning.message
+
+
+def test_the_http_charset_outranks_the_pages_own_declaration() -> None:
+    # A KOI8-R page whose stale <meta> says UTF-8; the server's Content-Type is right.
+    data = RIA.decode("utf-8").encode("koi8_r", errors="replace")
+    without = extract_page(data, path="ria-koi8.html")
+    context = ReadContext(charset="koi8-r")
+    extracted = extract_page(data, path="ria-koi8.html", context=context)
+    item = _item(extracted)
+    assert extracted.media_type == "text/html; charset=koi8-r"
+    assert item["located"] == "Москва"
+    assert without.media_type != extracted.media_type
