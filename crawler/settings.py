@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 
 from wirearchive import __version__
+from wirearchive.archive import resolve_location
 
 BOT_NAME = "wirearchive"
 SPIDER_MODULES = ["wirearchive.crawler.spiders"]
@@ -18,10 +19,11 @@ NEWSPIDER_MODULE = "wirearchive.crawler.spiders"
 
 # --- wirearchive's own settings -----------------------------------------------------------
 
-#: The archive folder the pipeline writes to. Required: without it the pipeline refuses
-#: to start (NotConfigured). `wirearchive crawl --archive DIR` sets it; otherwise it comes
-#: from $WIREARCHIVE_ARCHIVE.
-WIREARCHIVE_ARCHIVE = os.environ.get("WIREARCHIVE_ARCHIVE")
+#: The archive folder the pipeline writes to, as everywhere else: `wirearchive crawl
+#: --archive DIR` or ``-s WIREARCHIVE_ARCHIVE=DIR``, else $WIREARCHIVE_ARCHIVE, else
+#: ./archive-data. (Set it to an empty string and the pipeline refuses to start,
+#: naming this setting, rather than crawl into nothing.)
+WIREARCHIVE_ARCHIVE = resolve_location(None)
 #: The folder of source files (one ``NAME.toml`` per source).
 WIREARCHIVE_SOURCES = os.environ.get("WIREARCHIVE_SOURCES", "sources")
 #: The source to crawl when the spider gets no ``-a source=NAME``.

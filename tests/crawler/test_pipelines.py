@@ -120,3 +120,14 @@ def test_crawl_lock_is_reentrant_and_names_its_holder(tmp_path: Path) -> None:
         fcntl.flock(other.fileno(), fcntl.LOCK_EX)
         with pytest.raises(CrawlLocked, match="pid 99999"):
             CrawlLock.acquire(str(tmp_path))
+
+
+def test_the_archive_setting_defaults_like_the_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    from wirearchive.crawler import settings
+
+    monkeypatch.setenv("WIREARCHIVE_ARCHIVE", "/tmp/from-env")
+    assert importlib.reload(settings).WIREARCHIVE_ARCHIVE == "/tmp/from-env"
+    monkeypatch.delenv("WIREARCHIVE_ARCHIVE")
+    assert importlib.reload(settings).WIREARCHIVE_ARCHIVE == "archive-data"
