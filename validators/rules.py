@@ -257,20 +257,40 @@ def _body_equals_headline(item: Mapping[str, Any], ctx: RuleContext) -> Iterator
 _NAME = re.compile(r"\b[A-ZÀ-ÖØ-ÞΑ-ΩЀ-ЯѠ-ӿ][^\W\d_]{4,}")
 
 
+_VOWELS = frozenset("aeiouyаеёиоуыэюяіїєөұүәαεηιουω")
+
+
+def _base(letter: str) -> str:
+    return unicodedata.normalize("NFD", letter)[0].lower()
+
+
+def _is_vowel(letter: str) -> bool:
+    return _base(letter) in _VOWELS or letter.lower() in _VOWELS
+
+
 def _one_edit_in_stem(a: str, b: str) -> bool:
-    """True when a and b differ by one letter, away from the inflected ending."""
-    if a == b or abs(len(a) - len(b)) > 1:
+    """True when a and b differ by one vowel in the stem: the slip of a transliterated name.
+
+    Жаксалыков/Жаксылыков, Luhkay/Luhukay. A consonant apart is most often another word
+    (Bildung/Bindung, Darum/Datum: German capitalises every noun), and a vowel and its
+    umlaut or accent is grammar (Schaden/Schäden); short words are too often different
+    words (Sache/Suche). The inflected ending is left alone: Казахстана/Казахстане.
+    """
+    if a == b or abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 6:
         return False
     ending = 3 if min(len(a), len(b)) >= 8 else 2
     i = 0
     while i < min(len(a), len(b)) and a[i] == b[i]:
         i += 1
     if i >= min(len(a), len(b)) - ending:
-        return False  # the difference is in the ending: Казахстана/Казахстане
+        return False
     if len(a) == len(b):
+        x, y = a[i], b[i]
+        if not (_is_vowel(x) and _is_vowel(y)) or _base(x) == _base(y):
+            return False
         return a[i + 1 :] == b[i + 1 :]
     longer, shorter = (a, b) if len(a) > len(b) else (b, a)
-    return longer[i + 1 :] == shorter[i:]
+    return _is_vowel(longer[i]) and longer[i + 1 :] == shorter[i:]
 
 
 def _names(text: str) -> set[str]:
