@@ -8,6 +8,7 @@ from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as _ScrapyRobots
 from scrapy.exceptions import IgnoreRequest
+from scrapy.extensions.throttle import AutoThrottle as _ScrapyAutoThrottle
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 __all__ = [
+    "AutoThrottle",
     "BackoffRetryMiddleware",
     "ConditionalRequestMiddleware",
     "OffsiteRefused",
@@ -159,3 +161,18 @@ class RobotsTxtMiddleware(_ScrapyRobots):
             pending.addBoth(relay)
             return await maybe_deferred_to_future(waiter)
         return await super().robot_parser(request)
+
+
+class AutoThrottle(_ScrapyAutoThrottle):
+    """Scrapy's AutoThrottle, except that a 304 may shorten the delay as a 200 does.
+
+    Scrapy lets only a 200 bring the delay down, so that small error pages do not speed a
+    crawl up against a struggling site. On a recrawl most answers are 304s: cheap for the
+    server, and under Scrapy's rule they held the delay at its start value (a recrawl of
+    61 unchanged pages took 21 s instead of 2 s).
+    """
+
+    def _adjust_delay(self, slot: Any, latency: float, response: Response) -> None:
+        if response.status == 304:
+            response = response.replace(status=200)
+        super()._adjust_delay(slot, latency, response)

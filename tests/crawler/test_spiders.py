@@ -132,3 +132,19 @@ def test_an_override_that_matches_nothing_keeps_the_readers_value() -> None:
     assert "headline: css:h2.gone::text matched nothing" in detail
     assert "published: css:h1::text gave 'The real headline', not a time" in detail
     assert apply_overrides(extracted, response, {}) is extracted
+
+
+def test_autothrottle_lets_a_304_shorten_the_delay() -> None:
+    from scrapy.core.downloader import Slot
+    from scrapy.http import Response
+    from scrapy.utils.test import get_crawler
+    from wirearchive.crawler.middlewares import AutoThrottle
+
+    crawler = get_crawler(settings_dict={"AUTOTHROTTLE_ENABLED": True})
+    throttle = AutoThrottle(crawler)
+    throttle.mindelay, throttle.maxdelay, throttle.target_concurrency = 0.0, 60.0, 2.0
+    for status, shortened in ((304, True), (404, False), (200, True)):
+        slot = Slot(concurrency=1, delay=5.0, jitter=0)
+        response = Response("http://127.0.0.1/news/a.html", status=status)
+        throttle._adjust_delay(slot, 0.01, response)
+        assert (slot.delay < 5.0) is shortened, status
