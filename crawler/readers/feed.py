@@ -43,7 +43,7 @@ from wirearchive.validators import Problem
 from ..encoding import decode
 from ..language import detect_language
 from ._xml import local_name, parse_xml, text_of
-from .base import Extracted, ReadContext
+from .base import Extracted, ReadContext, read_capped, too_large
 from .html import (
     DETECTABLE,
     Page,
@@ -648,23 +648,10 @@ class FeedReader:
         return sniff_feed(head)
 
     def read(self, path: Path, context: ReadContext) -> Iterator[Extracted]:
-        try:
-            with path.open("rb") as handle:
-                data = handle.read(context.max_bytes + 1)
-        except OSError as exc:
-            yield Extracted(
-                str(path), self.name, self.version, None, RSS,
-                problem=Problem(rule="input.unreadable", message=exc.strerror or str(exc)),
-            )  # fmt: skip
-            return
-        if len(data) > context.max_bytes:
-            yield Extracted(
-                str(path), self.name, self.version, None, RSS,
-                problem=Problem(
-                    rule="input.too-large",
-                    message=f"larger than the {context.max_bytes:,}-byte limit; not parsed",
-                ),
-            )  # fmt: skip
+        data = read_capped(path, context.max_bytes)
+        if data is None:
+            problem = too_large(context.max_bytes)
+            yield Extracted(str(path), self.name, self.version, None, RSS, problem=problem)
             return
         yield from read_feed(data, path=str(path), context=context)
 

@@ -74,7 +74,7 @@ from wirearchive.validators import Problem, Severity
 from ..dateline import Dateline, parse_dateline
 from ..encoding import Decoded, decode
 from ..language import detect_language
-from .base import Extracted, ReadContext, step
+from .base import Extracted, ReadContext, read_capped, step, too_large
 
 __all__ = [
     "DETECTABLE",
@@ -513,23 +513,10 @@ class HtmlReader:
         return sniff_html(head)
 
     def read(self, path: Path, context: ReadContext) -> Iterator[Extracted]:
-        try:
-            with path.open("rb") as handle:
-                data = handle.read(context.max_bytes + 1)
-        except OSError as exc:
-            yield Extracted(
-                str(path), self.name, self.version, None, MEDIA_TYPE,
-                problem=Problem(rule="input.unreadable", message=exc.strerror or str(exc)),
-            )  # fmt: skip
-            return
-        if len(data) > context.max_bytes:
-            yield Extracted(
-                str(path), self.name, self.version, None, MEDIA_TYPE,
-                problem=Problem(
-                    rule="input.too-large",
-                    message=f"larger than the {context.max_bytes:,}-byte limit; not parsed",
-                ),
-            )  # fmt: skip
+        data = read_capped(path, context.max_bytes)
+        if data is None:
+            problem = too_large(context.max_bytes)
+            yield Extracted(str(path), self.name, self.version, None, MEDIA_TYPE, problem=problem)
             return
         yield extract_page(data, path=str(path), context=context)
 
