@@ -360,9 +360,11 @@ class SQLiteCatalog:
         db.executemany("INSERT OR IGNORE INTO captures VALUES(?,?,?,?,?,?)", captures)
         db.executemany("INSERT OR IGNORE INTO runs(run, first_seq) VALUES(?,?)", list(runs.items()))
         db.executemany(
+            # A 304 need not repeat the validators: keep the ones the last 200 gave.
             "INSERT INTO urls VALUES(?,?,?,?,?,?) ON CONFLICT(url) DO UPDATE SET "
-            "id = excluded.id, last_fetched = excluded.last_fetched, etag = excluded.etag, "
-            "last_modified = excluded.last_modified",
+            "id = excluded.id, last_fetched = excluded.last_fetched, "
+            "etag = coalesce(excluded.etag, urls.etag), "
+            "last_modified = coalesce(excluded.last_modified, urls.last_modified)",
             urls,
         )
 

@@ -154,9 +154,16 @@ class _Group:
 
 
 def quarantine_id(capture: Capture | None, provenance: Mapping[str, Any], report: Any) -> str:
-    """Same bad bytes, same id, so a feed that keeps sending them makes one entry."""
+    """Same bad bytes, same id, so a feed that keeps sending them makes one entry.
+
+    Entries of one file (a feed's items, a newsMessage's items) share the file's bytes; the
+    ``#part=`` fragment of the capture's target URI tells them apart.
+    """
     known = capture.sha256 if capture else provenance.get("capture", {}).get("sha256")
     basis = known or sha256(orjson.dumps([provenance.get("wasDerivedFrom"), report]))
+    fragment = capture.target_uri.partition("#")[2] if capture else ""
+    if fragment.startswith("part="):
+        basis = sha256(f"{basis}#{fragment}".encode())
     return "q-" + basis.removeprefix("sha256:")[:20]
 
 
@@ -221,7 +228,11 @@ class Writer:
         if not self._pending:
             return []
         pending, self._pending = self._pending, []
-        return self._store._commit(pending, self.run, self.source)
+        try:
+            return self._store._commit(pending, self.run, self.source)
+        except BaseException:
+            self._pending = pending + self._pending  # nothing was written: keep them queued
+            raise
 
 
 class Changes:
@@ -343,10 +354,14 @@ class Store:
             for entry in pending:
                 if isinstance(entry, _Put):
                     outcome, kind, body = self._version(entry, latest, warc, refs, run, source, now)
+                elif isinstance(entry, _NotModified) and entry.item_id not in latest:
+                    # A conditional answer about an item the archive does not hold (its
+                    # catalog was rebuilt meanwhile, say): keep the 304 and say why.
+                    outcome, kind, body = self._quarantined(
+                        _unknown_not_modified(entry), warc, refs, run, source, now
+                    )
                 elif isinstance(entry, _NotModified):
-                    seen = latest.get(entry.item_id)
-                    if seen is None:
-                        raise ArchiveError(f"{entry.item_id}: a 304 for an item not archived")
+                    seen = latest[entry.item_id]
                     outcome = Outcome("unchanged", entry.item_id, seen[0], seen[1], "")
                     kind, body = (
                         "sighting",
@@ -625,6 +640,23 @@ class Store:
         assert old is not None
         assert new is not None
         return diff_records(old, new)
+
+
+def _unknown_not_modified(entry: _NotModified) -> _Quarantine:
+    report = {
+        "valid": False,
+        "errors": [
+            {
+                "path": "$",
+                "rule": "fetch.not-modified-unknown",
+                "message": f"the server answered 304 for {entry.item_id}, which the archive does "
+                "not hold: fetch it again without a condition",
+            }
+        ],
+        "warnings": [],
+    }
+    qid = quarantine_id(entry.capture, entry.provenance, report)
+    return _Quarantine(qid, entry.capture, report, None, entry.provenance, None, None)
 
 
 def _capture_facts(capture: Capture) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from wirearchive import __version__
 from wirearchive.archive import Capture, Outcome, Store, Writer, new_run_id
@@ -101,11 +102,13 @@ def software_versions() -> dict[str, str]:
     return found
 
 
-def _file_uri(path: str, line: int | None) -> str:
+def _file_uri(path: str, line: int | None, part: str | None = None) -> str:
     uri = Path(path).resolve().as_uri()
     # RFC 5147 text fragments count line boundaries from 0: line N is "line=N-1,N".
     if line is not None:
         return f"{uri}#line={line - 1},{line}"
+    if part is not None:  # one of several items in the file: a feed's entry, a message's item
+        return f"{uri}#part={quote(part)}"
     return uri
 
 
@@ -298,7 +301,7 @@ class Ingest:
         if extracted.raw is not None:
             capture = Capture(
                 extracted.raw,
-                _file_uri(extracted.path, extracted.line),
+                _file_uri(extracted.path, extracted.line, extracted.part),
                 extracted.media_type,
             )
         schema_uri = self._checker.schema_uri(extracted.schema)

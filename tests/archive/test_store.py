@@ -1035,8 +1035,47 @@ def test_a_304_is_a_sighting_of_the_latest_version(store: Store, make_item: Item
     assert verify(store).ok
     writer = store.writer("r3")
     writer.not_modified("urn:never:archived", _http_capture(b"", url, '"v1"', 304))
-    with pytest.raises(ArchiveError, match="a 304 for an item not archived"):
+    (kept,) = writer.commit()  # nothing to sight: the 304 is kept, with the reason
+    assert kept.status == "quarantined"
+    assert kept.qid is not None
+    entry = store.quarantine_entry(kept.qid)
+    assert entry is not None
+    assert entry["report"]["errors"][0]["rule"] == "fetch.not-modified-unknown"
+    assert entry["provenance"]["capture"]["httpStatus"] == 304
+    assert verify(store).ok
+
+
+def test_a_failed_commit_keeps_the_group_queued(
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+    make_item: ItemFactory,
+    make_capture: CaptureFactory,
+) -> None:
+    item = make_item(1)
+    writer = store.writer("r")
+    writer.put(item, make_capture(item), profile=PROFILE)
+
+    def full_disk(name: str, chunks: Iterable[bytes]) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store.backend, "create", full_disk)
+    with pytest.raises(OSError, match="No space left"):
         writer.commit()
+    assert len(writer) == 1
+    monkeypatch.undo()
+    (outcome,) = writer.commit()
+    assert outcome.status == "new"
+
+
+def test_entries_of_one_file_get_their_own_quarantine_ids(store: Store) -> None:
+    feed = b"<rss><channel><item>one</item><item>two</item></channel></rss>"
+    writer = store.writer("r")
+    for part in ("item 1", "item 2"):
+        capture = Capture(feed, f"file:///in/feed.xml#part={part.replace(' ', '%20')}")
+        writer.quarantine(capture=capture, report={"errors": [{"rule": part}]}, path="feed.xml")
+    first, second = writer.commit()
+    assert first.qid != second.qid
+    assert len(store.quarantined()) == 2
 
 
 def test_due_follows_the_revisit_policy(store: Store, make_item: ItemFactory) -> None:
@@ -1077,3 +1116,20 @@ def test_a_catalog_of_an_older_schema_is_rebuilt_on_open(
     with Store.open(str(archive_dir)) as reopened:
         assert reopened.catalog.version_count() == 1
         assert verify(reopened).ok
+
+
+def test_a_304_without_validators_keeps_the_ones_of_the_last_200(
+    store: Store, make_item: ItemFactory
+) -> None:
+    url = "http://127.0.0.1:8000/news/a.html"
+    derived = {"wasDerivedFrom": {"url": url}}
+    store.put(make_item(1, uri=url), _http_capture(b"<p>a</p>", url, '"v1"'), run="r1",
+              profile=PROFILE, provenance=derived)  # fmt: skip
+    bare = Capture(b"", url, "text/html", http=HttpExchange(304, "Not Modified"))
+    writer = store.writer("r2")
+    writer.not_modified(url, bare, provenance=derived)
+    writer.commit()
+    state = store.url_state(url)
+    assert state is not None
+    assert (state["etag"], state["lastModified"]) == ('"v1"', "Wed, 29 May 2024 07:00:00 GMT")
+    assert state["lastFetched"] > state["firstSeen"]
