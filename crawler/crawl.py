@@ -44,8 +44,6 @@ def crawl_settings(
         if not sep or not name:
             raise ArchiveError(f"-s {text!r}: expected NAME=VALUE")
         settings.set(name.strip(), value, priority="cmdline")
-    if "WIREARCHIVE_MAX_BYTES" in {t.partition("=")[0].strip() for t in overrides}:
-        settings.set("DOWNLOAD_MAXSIZE", settings.getint("WIREARCHIVE_MAX_BYTES"), "cmdline")
     return settings
 
 

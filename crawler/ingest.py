@@ -351,10 +351,11 @@ class Ingest:
         )
 
     def _commit(self) -> None:
-        waiting, self._waiting = self._waiting, []
+        waiting = self._waiting
         if not waiting:
             return
-        outcomes = self._writer.commit()
+        outcomes = self._writer.commit()  # if it raises, the group stays queued, and so do these
+        self._waiting = []
         for (path, line, reason), outcome in zip(waiting, outcomes, strict=True):
             self.counts.add(outcome.status)
             if self.on_result is not None:

@@ -176,6 +176,7 @@ class ArchivePipeline:
         *,
         source: str | None = None,
         batch: int = 50,
+        max_delay: float = 2.0,
         command: Sequence[str] = (),
         stats: Any = None,
         archive: str | None = None,
@@ -184,6 +185,8 @@ class ArchivePipeline:
         self.store = store
         self.source = source
         self.batch = max(1, batch)
+        #: Seconds the oldest queued page may wait before its group is committed.
+        self.max_delay = max_delay
         self.command = list(command)
         self.stats = stats
         self.archive = archive
@@ -202,6 +205,7 @@ class ArchivePipeline:
         self._lock: CrawlLock | None = None
         self._started = utc_now()
         self._clock = time.monotonic()
+        self._oldest = self._clock
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
@@ -239,19 +243,24 @@ class ArchivePipeline:
     def process_item(self, item: Any) -> Any:
         if self._writer is None:
             self.open_spider()
-        if isinstance(item, CrawledPage):
-            self._page(item)
-        elif isinstance(item, NotModifiedPage):
-            self._not_modified(item)
-        elif isinstance(item, FetchFailed):
-            self._failed(item)
-            return item
-        else:
-            return item
         writer = self._writer
         assert writer is not None
-        if len(writer) >= self.batch:
-            self.commit()
+        if not writer:
+            self._oldest = time.monotonic()
+        try:
+            if isinstance(item, CrawledPage):
+                self._page(item)  # raises DropItem for a quarantined page
+            elif isinstance(item, NotModifiedPage):
+                self._not_modified(item)
+            elif isinstance(item, FetchFailed):
+                self._failed(item)
+        finally:
+            # Quarantined pages count towards the group too, and a slow crawl commits
+            # every `max_delay` seconds, so a kill loses at most one short group.
+            if writer and (
+                len(writer) >= self.batch or time.monotonic() - self._oldest >= self.max_delay
+            ):
+                self.commit()
         return item
 
     def close_spider(self) -> None:
@@ -347,10 +356,12 @@ class ArchivePipeline:
     def commit(self) -> None:
         """Make the queued group durable and count its outcomes."""
         writer = self._writer
-        waiting, self._waiting = self._waiting, []
+        waiting = self._waiting
         if writer is None or not waiting:
             return
-        for (url, reason), outcome in zip(waiting, writer.commit(), strict=True):
+        outcomes = writer.commit()  # if it raises, the group stays queued, and so do these
+        self._waiting = []
+        for (url, reason), outcome in zip(waiting, outcomes, strict=True):
             self.counts.add(outcome.status)
             self._stat(outcome.status)
             if outcome.status == "quarantined":

@@ -33,7 +33,7 @@ WIREARCHIVE_SOURCE = os.environ.get("WIREARCHIVE_SOURCE")
 #: fetches again.
 WIREARCHIVE_BATCH = 50
 #: Largest page accepted, in bytes; larger downloads are cancelled and recorded as errors.
-#: Mirrored into Scrapy's DOWNLOAD_MAXSIZE below.
+#: Each spider sets Scrapy's per-spider download_maxsize from it (and warns at half).
 WIREARCHIVE_MAX_BYTES = 8 * 1024 * 1024
 #: Revisit archived URLs that the source's revisit policy says are due at the start of
 #: each run (catching corrections and updates).

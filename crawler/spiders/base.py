@@ -274,6 +274,9 @@ class ArticleSpider(scrapy.Spider):
     store: Store | None
     allowed_domains: list[str]
     revisit: bool
+    #: Read by Scrapy's download handler: set from WIREARCHIVE_MAX_BYTES.
+    download_maxsize: int
+    download_warnsize: int
     _executor: Executor | None
 
     def __init__(self, source: str | None = None, **kwargs: Any) -> None:
@@ -294,6 +297,11 @@ class ArticleSpider(scrapy.Spider):
         spider.allowed_domains = list(spider.source.allowed_domains)
         spider.store = archive_store(crawler)
         spider.revisit = settings.getbool("WIREARCHIVE_REVISIT", True)
+        # Scrapy's download handler reads these per spider: the limit follows our setting
+        # however it was given (-s, settings module, `wirearchive crawl`).
+        limit = settings.getint("WIREARCHIVE_MAX_BYTES")
+        spider.download_maxsize = limit
+        spider.download_warnsize = limit // 2
         workers = settings.getint("WIREARCHIVE_WORKERS", 0)
         if workers > 0:
             spider._executor = ProcessPoolExecutor(workers)

@@ -131,3 +131,21 @@ def test_the_archive_setting_defaults_like_the_cli(monkeypatch: pytest.MonkeyPat
     assert importlib.reload(settings).WIREARCHIVE_ARCHIVE == "/tmp/from-env"
     monkeypatch.delenv("WIREARCHIVE_ARCHIVE")
     assert importlib.reload(settings).WIREARCHIVE_ARCHIVE == "archive-data"
+
+
+def test_quarantined_pages_fill_a_group_and_a_slow_crawl_commits_on_time(
+    tmp_path: Path,
+) -> None:
+    store = Store.open(str(tmp_path / "archive"))
+    pipeline = ArchivePipeline(store, batch=2, max_delay=3600.0)
+    pipeline.open_spider()
+    for n in range(2):
+        with pytest.raises(DropItem):
+            pipeline.process_item(_page(f"http://127.0.0.1/{n}.html", b"no markup %d" % n, {}))
+    assert pipeline.counts.quarantined == 2  # committed with the group, not at close
+    assert len(store.quarantined()) == 2
+    slow = ArchivePipeline(store, batch=100, max_delay=0.0)
+    slow.open_spider()
+    with pytest.raises(DropItem):
+        slow.process_item(_page("http://127.0.0.1/late.html", b"no markup, late", {}))
+    assert slow.counts.quarantined == 1  # over max_delay: committed at once

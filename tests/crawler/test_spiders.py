@@ -5,6 +5,7 @@ from __future__ import annotations
 import urllib.request
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -148,3 +149,22 @@ def test_autothrottle_lets_a_304_shorten_the_delay() -> None:
         response = Response("http://127.0.0.1/news/a.html", status=status)
         throttle._adjust_delay(slot, 0.01, response)
         assert (slot.delay < 5.0) is shortened, status
+
+
+def test_the_download_limit_follows_wirearchive_max_bytes(tmp_path: Path) -> None:
+    from scrapy.utils.test import get_crawler
+    from wirearchive.crawler.spiders import UrlsSpider
+
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "s.toml").write_text(
+        'name = "s"\nallowed_domains = ["127.0.0.1"]\nstart_urls = ["http://127.0.0.1/a"]\n'
+    )
+    settings = {
+        "WIREARCHIVE_SOURCES": str(sources),
+        "WIREARCHIVE_ARCHIVE": str(tmp_path / "archive"),
+        "WIREARCHIVE_MAX_BYTES": 1000,
+    }
+    crawler = get_crawler(UrlsSpider, settings_dict=settings)
+    spider = UrlsSpider.from_crawler(crawler, source="s")
+    assert (spider.download_maxsize, spider.download_warnsize) == (1000, 500)
