@@ -109,7 +109,7 @@ class Catalog(Protocol):
     def changes(self, since: int, until: int, limit: int | None) -> Iterator[Location]: ...
     def quarantine_rows(self, qid: str | None) -> list[dict[str, Any]]: ...
     def quarantine_location(self, qid: str) -> Location | None: ...
-    def runs(self) -> list[dict[str, Any]]: ...
+    def runs(self, last: int | None = None, run: str | None = None) -> list[dict[str, Any]]: ...
     def url_state(self, url: str) -> dict[str, Any] | None: ...
     def url_states(self) -> Iterator[tuple[str, str, str]]: ...
     def counts(self) -> dict[str, int]: ...
@@ -488,13 +488,20 @@ class SQLiteCatalog:
         ).fetchone()
         return self._location(row)
 
-    def runs(self) -> list[dict[str, Any]]:
-        found = []
-        for run, manifest in self._db.execute("SELECT run, manifest FROM runs ORDER BY run"):
-            found.append(
-                orjson.loads(manifest) if manifest else {"run": run, "status": "unfinished"}
+    def runs(self, last: int | None = None, run: str | None = None) -> list[dict[str, Any]]:
+        """Run manifests, oldest first: all, the `last` N, or the one called `run`."""
+        if run is not None:
+            rows = self._db.execute("SELECT run, manifest FROM runs WHERE run = ?", (run,))
+        else:
+            rows = self._db.execute(
+                "SELECT run, manifest FROM runs ORDER BY run DESC LIMIT ?",
+                (-1 if last is None else last,),
             )
-        return found
+        found = [
+            orjson.loads(manifest) if manifest else {"run": name, "status": "unfinished"}
+            for name, manifest in rows
+        ]
+        return found[::-1]
 
     def url_state(self, url: str) -> dict[str, Any] | None:
         """What the archive knows of a URL it fetched: item, first and last fetch, validators."""

@@ -10,6 +10,7 @@ a complete one that the next writer (or `Store.open`) indexes before doing anyth
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import io
 import os
@@ -251,11 +252,21 @@ class Changes:
             if self._since > head:
                 raise ArchiveError(f"cursor {self._since} is ahead of this archive ({head})")
             count = 0
-            for location in catalog.changes(self._since, head, self._limit):
-                entry = self._store._read_entry(location)
-                count += 1
-                self.cursor = str(entry.seq)
-                yield entry.body
+            # The feed runs in seq order, so segments come one after another: keep the
+            # current one open rather than opening it again for every record.
+            with contextlib.ExitStack() as stack:
+                current, stream = None, None
+                for location in catalog.changes(self._since, head, self._limit):
+                    if location.segment != current:
+                        stack.close()
+                        current = location.segment
+                        stream = stack.enter_context(self._store.backend.open(current))
+                    assert stream is not None
+                    stream.seek(location.offset)
+                    entry = self._store._decode(location, stream.read(location.length))
+                    count += 1
+                    self.cursor = str(entry.seq)
+                    yield entry.body
             if self._limit is None or count < self._limit:
                 self.cursor = str(head)
 
@@ -568,6 +579,10 @@ class Store:
 
     def _read_entry(self, location: Location) -> LogEntry:
         data = self.backend.read(location.segment, location.offset, location.length)
+        return self._decode(location, data)
+
+    @staticmethod
+    def _decode(location: Location, data: bytes) -> LogEntry:
         try:
             return decode_at(location.segment, data)
         except LogError as exc:
@@ -610,8 +625,9 @@ class Store:
         location = self.catalog.quarantine_location(qid)
         return None if location is None else self._read_entry(location).body
 
-    def runs(self) -> list[dict[str, Any]]:
-        return self.catalog.runs()
+    def runs(self, last: int | None = None, run: str | None = None) -> list[dict[str, Any]]:
+        """Run manifests, oldest first: all, the `last` N, or the one called `run`."""
+        return self.catalog.runs(last, run)
 
     def url_state(self, url: str) -> dict[str, Any] | None:
         """The item a URL gave, when it was first and last fetched, its ETag and Last-Modified."""

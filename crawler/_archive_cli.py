@@ -454,7 +454,7 @@ def _summary(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     location = resolve_location(args.archive)
     with _store(args) as store:
         counts = store.summary()
-        runs = store.runs()[-5:]
+        runs = store.runs(last=5)
     if args.json:
         _print_json(stdout, {"archive": location, "counts": counts, "runs": runs}, pretty=False)
         return EXIT_OK

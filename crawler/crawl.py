@@ -99,7 +99,7 @@ def _manifest(archive: str, run_id: str | None) -> dict[str, Any] | None:
     if run_id is None:
         return None
     with Store.open(archive) as store:
-        for manifest in reversed(store.runs()):
-            if manifest.get("run") == run_id and "counts" in manifest:
+        for manifest in store.runs(run=run_id):
+            if "counts" in manifest:
                 return dict(manifest)
     return None

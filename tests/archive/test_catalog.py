@@ -210,3 +210,12 @@ def test_captures_that_share_their_key_bits_are_not_confused(
     assert store.catalog.capture(make_capture(second).sha256) is None
     assert store.raw(second["uri"]) == make_capture(second).data
     assert store.raw(first["uri"]) == make_capture(first).data
+
+
+def test_runs_by_name_and_the_last_few(store: Store) -> None:
+    for n in range(4):
+        store.finish_run({"run": f"run-{n}", "status": "finished", "counts": {"new": n}})
+    assert [r["run"] for r in store.runs()] == ["run-0", "run-1", "run-2", "run-3"]
+    assert [r["run"] for r in store.runs(last=2)] == ["run-2", "run-3"]
+    assert store.runs(run="run-1") == [{"run": "run-1", "status": "finished", "counts": {"new": 1}}]
+    assert store.runs(run="run-9") == []
