@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -102,8 +103,13 @@ def software_versions() -> dict[str, str]:
     return found
 
 
+@lru_cache(maxsize=64)
+def _path_uri(path: str) -> str:
+    return Path(path).resolve().as_uri()  # a stat per path, not per JSON Lines line
+
+
 def _file_uri(path: str, line: int | None, part: str | None = None) -> str:
-    uri = Path(path).resolve().as_uri()
+    uri = _path_uri(path)
     # RFC 5147 text fragments count line boundaries from 0: line N is "line=N-1,N".
     if line is not None:
         return f"{uri}#line={line - 1},{line}"
