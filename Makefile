@@ -32,7 +32,8 @@ types: $(STAMP)
 	ln -s ../../_namespace/__init__.py ../../_namespace/py.typed $(TYPECHECK)/wirearchive/
 	for pkg in validators archive crawler; do ln -s ../../$$pkg $(TYPECHECK)/wirearchive/$$pkg; done
 	cd $(TYPECHECK) && ../$(VENV)/bin/mypy --config-file ../pyproject.toml -p wirearchive
-	$(VENV)/bin/mypy bench tests
+	# bench/ scripts import their sibling modules as a script would.
+	MYPYPATH=bench $(VENV)/bin/mypy bench tests
 
 unit: $(STAMP)
 	$(PY) -m pytest

@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from _wire_text import HEADLINES, SENTENCES, SOURCES, fill
 from wirearchive.archive import Capture, Store, Writer, new_run_id
 
 SEED = 20240612
@@ -59,109 +60,8 @@ NINJS_31 = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json"
 
 # --- the items -----------------------------------------------------------------------
 
-_WORDS: dict[str, dict[str, list[str]]] = {
-    "en": {
-        "city": ["London", "Berlin", "Almaty", "Warsaw", "Brussels", "Geneva", "Rotterdam"],
-        "org": ["the central bank", "the finance ministry", "the port authority",
-                "the statistics office", "the national railway", "the energy regulator"],
-        "who": ["Martin Hale", "Sarah Whitfield", "Daniel Okafor", "Laura Brennan",
-                "Peter Lindqvist", "Anna Moreau"],
-        "topic": ["wheat exports", "fuel prices", "rail freight", "electricity demand",
-                  "consumer lending", "steel output", "grain shipments"],
-    },
-    "ru": {
-        "city": ["Москве", "Алматы", "Астане", "Новосибирске", "Казани", "Самаре"],
-        "org": ["Центральный банк", "министерство финансов", "таможенная служба",
-                "национальная железная дорога", "антимонопольное ведомство"],
-        "who": ["Иван Петров", "Айгуль Сейткали", "Олег Смирнов", "Марина Волкова",
-                "Нурлан Абенов", "Елена Соколова"],
-        "topic": ["экспорт пшеницы", "цены на топливо", "грузовые перевозки",
-                  "потребительское кредитование", "выпуск стали", "добыча нефти"],
-    },
-    "de": {
-        "city": ["Berlin", "Hamburg", "München", "Köln", "Frankfurt", "Leipzig", "Wien"],
-        "org": ["die Bundesbank", "das Finanzministerium", "die Hafenbehörde",
-                "das Statistikamt", "die Bahn", "die Netzagentur"],
-        "who": ["Jürgen Köhler", "Sabine Hartmann", "Thomas Brückner", "Katrin Wolff",
-                "Stefan Maier", "Miriam Engel"],
-        "topic": ["der Weizenexport", "die Spritpreise", "der Güterverkehr",
-                  "der Strombedarf", "die Stahlproduktion", "die Kreditvergabe"],
-    },
-}  # fmt: skip
-
-_SENTENCES: dict[str, list[str]] = {
-    "en": [
-        "Figures published by {org} on {day} showed {topic} up {pct} percent from a year earlier.",
-        "{who}, an analyst in {city}, said the increase was broadly in line with expectations.",
-        "Traders in {city} said demand had picked up after a slow start to the quarter.",
-        "The change follows {num} consecutive months of decline, according to {org}.",
-        "{who} told reporters that the outlook for the rest of the year remained uncertain.",
-        "Market participants had expected a smaller move of about {pct} percent.",
-        "Shipments through {city} reached {big} thousand tonnes in the period.",
-        "A spokesman for {org} said the figures would be revised if new data emerged.",
-        "Some economists warned that {topic} could slow again later in the year.",
-        "{who} added that weather conditions had helped to support supply.",
-    ],
-    "ru": [
-        "По данным, которые {org} опубликовал в {day}, {topic} вырос на {pct} процента за год.",
-        "Аналитик из {city} {who} назвал рост в целом ожидаемым.",
-        "Трейдеры в {city} говорят, что спрос оживился после медленного начала квартала.",
-        "Это произошло после {num} месяцев снижения подряд, сообщили в ведомстве.",
-        "{who} заявил журналистам, что прогноз на остаток года остается неопределенным.",
-        "Участники рынка ожидали более скромного изменения, примерно на {pct} процента.",
-        "Объем отгрузок в {city} за период достиг {big} тысяч тонн.",
-        "Представитель ведомства сообщил, что цифры могут быть уточнены.",
-        "Часть экономистов предупреждает, что {topic} может замедлиться к концу года.",
-        "{who} добавил, что погодные условия поддержали предложение.",
-    ],
-    "de": [
-        "Nach Angaben, die {org} am {day} veröffentlichte, stieg {topic} um {pct} Prozent.",
-        "{who}, Analyst in {city}, bezeichnete den Anstieg als weitgehend erwartet.",
-        "Händler in {city} berichteten von einer lebhafteren Nachfrage.",
-        "Zuvor war der Wert {num} Monate in Folge gesunken, teilte die Behörde mit.",
-        "{who} sagte, der Ausblick für den Rest des Jahres bleibe unsicher.",
-        "Marktteilnehmer hatten mit einer Bewegung von etwa {pct} Prozent gerechnet.",
-        "Der Umschlag in {city} erreichte im Berichtszeitraum {big} tausend Tonnen.",
-        "Ein Sprecher kündigte an, die Zahlen bei neuen Daten zu korrigieren.",
-        "Einige Ökonomen warnten, {topic} könne sich im Herbst erneut abschwächen.",
-        "{who} fügte hinzu, das Wetter habe das Angebot gestützt.",
-    ],
-}
-
-_HEADLINES: dict[str, list[str]] = {
-    "en": ["{Topic} rise for a {nth} month in {city}", "{Topic} fall as {org} reports weak data",
-           "Analysts see {topic} recovering in {city}"],
-    "ru": ["{Topic} вырос в {city} по итогам месяца", "{Topic} снизился на фоне слабых данных",
-           "Аналитики ждут восстановления: {topic}"],
-    "de": ["{Topic} legt in {city} weiter zu", "{Topic} sinkt nach schwachen Daten",
-           "Analysten erwarten Erholung: {topic}"],
-}  # fmt: skip
-
-_DAYS = {
-    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
-    "ru": ["понедельник", "вторник", "среду", "четверг", "пятницу"],
-    "de": ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag"],
-}
 _LANGUAGES = ["en", "en", "en", "en", "en", "ru", "ru", "ru", "de", "de"]
-_SOURCES = ["Example Wire", "Sample News Agency", "Demo Press"]
 _EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
-
-
-def _fill(template: str, lang: str, rng: random.Random) -> str:
-    words = _WORDS[lang]
-    topic = rng.choice(words["topic"])
-    return template.format(
-        city=rng.choice(words["city"]),
-        org=rng.choice(words["org"]),
-        who=rng.choice(words["who"]),
-        topic=topic,
-        Topic=topic[:1].upper() + topic[1:],
-        day=rng.choice(_DAYS[lang]),
-        pct=f"{rng.uniform(0.2, 19.9):.1f}",
-        num=rng.randint(2, 12),
-        big=rng.randint(100, 99_999),
-        nth=rng.choice(["second", "third", "fourth", "fifth"]),
-    )
 
 
 def _time(rng: random.Random) -> str:
@@ -179,11 +79,11 @@ def item_uri(index: int, rng: random.Random) -> tuple[str, str]:
 def full_item(uri: str, lang: str, rng: random.Random) -> dict[str, Any]:
     """A ninjs 3.1 text item of 2-4 KB: headline, summary, a body of a few paragraphs."""
     paragraphs = [
-        " ".join(_fill(s, lang, rng) for s in rng.sample(_SENTENCES[lang], rng.randint(3, 5)))
+        " ".join(fill(s, lang, rng) for s in rng.sample(SENTENCES[lang], rng.randint(3, 5)))
         for _ in range(rng.randint(4, 5))
     ]
     body = "\n\n".join(paragraphs)
-    summary = _fill(rng.choice(_SENTENCES[lang]), lang, rng)
+    summary = fill(rng.choice(SENTENCES[lang]), lang, rng)
     return {
         "uri": uri,
         "type": "text",
@@ -191,8 +91,8 @@ def full_item(uri: str, lang: str, rng: random.Random) -> dict[str, Any]:
         "firstCreated": _time(rng),
         "versionCreated": _time(rng),
         "language": lang,
-        "located": _fill("{city}", lang, rng),
-        "headlines": [{"role": "main", "value": _fill(rng.choice(_HEADLINES[lang]), lang, rng)}],
+        "located": fill("{city}", lang, rng),
+        "headlines": [{"role": "main", "value": fill(rng.choice(HEADLINES[lang]), lang, rng)}],
         "descriptions": [{"role": "summary", "contentType": "text/plain", "value": summary}],
         "bodies": [
             {
@@ -204,8 +104,8 @@ def full_item(uri: str, lang: str, rng: random.Random) -> dict[str, Any]:
             }
         ],
         "infoSources": [
-            {"name": rng.choice(_SOURCES), "role": "source"},
-            {"name": rng.choice(_SOURCES), "role": "originatingAgency"},
+            {"name": rng.choice(SOURCES), "role": "source"},
+            {"name": rng.choice(SOURCES), "role": "originatingAgency"},
         ],
         "standard": {"name": "ninjs", "version": "3.1", "schema": NINJS_31},
     }
@@ -213,16 +113,16 @@ def full_item(uri: str, lang: str, rng: random.Random) -> dict[str, Any]:
 
 def small_item(uri: str, lang: str, rng: random.Random) -> dict[str, Any]:
     """A ninjs 3.1 text item of about 500 bytes, to fill an archive quickly."""
-    body = _fill(rng.choice(_SENTENCES[lang]), lang, rng)
+    body = fill(rng.choice(SENTENCES[lang]), lang, rng)
     return {
         "uri": uri,
         "type": "text",
         "versionCreated": _time(rng),
         "language": lang,
-        "located": _fill("{city}", lang, rng),
-        "headlines": [{"role": "main", "value": _fill(rng.choice(_HEADLINES[lang]), lang, rng)}],
+        "located": fill("{city}", lang, rng),
+        "headlines": [{"role": "main", "value": fill(rng.choice(HEADLINES[lang]), lang, rng)}],
         "bodies": [{"role": "main", "contentType": "text/plain", "value": body}],
-        "infoSources": [{"name": rng.choice(_SOURCES), "role": "source"}],
+        "infoSources": [{"name": rng.choice(SOURCES), "role": "source"}],
     }
 
 
