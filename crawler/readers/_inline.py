@@ -12,13 +12,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from lxml import etree
 from wirearchive.validators import Problem, Severity
 
 from ..dateline import parse_dateline
 from ._xml import local_name, parse_xml
-from .base import step
+from .base import Extracted, ReadContext, read_capped, step, too_large
 
 __all__ = [
     "NAR_NS",
@@ -65,6 +66,20 @@ def _error_at_end(data: bytes, message: str) -> bool:
     line, column = int(match.group(1)), int(match.group(2))
     lines = data.rstrip().split(b"\n")
     return line >= len(lines) and column >= len(lines[-1])
+
+
+def read_root(
+    path: Path, context: ReadContext, reader: str, version: str
+) -> tuple[bytes, etree._Element] | Extracted:
+    """The file's bytes and parsed root, or the `Extracted` problem that stops the reader."""
+    data = read_capped(path, context.max_bytes)
+    if data is None:
+        problem = too_large(context.max_bytes)
+        return Extracted(str(path), reader, version, None, "application/xml", problem=problem)
+    root = parse(data)
+    if isinstance(root, Problem):
+        return Extracted(str(path), reader, version, data, "application/xml", problem=root)
+    return data, root
 
 
 def parse(data: bytes) -> etree._Element | Problem:

@@ -36,13 +36,13 @@ from ._inline import (
     lang_of,
     nitf_parts,
     normalise_time,
-    parse,
     parse_step,
+    read_root,
     root_of,
     words,
 )
 from ._xml import local_name
-from .base import PICTURE_OR_VIDEO, TEXT, Extracted, ReadContext, read_capped, step, too_large
+from .base import PICTURE_OR_VIDEO, TEXT, Extracted, ReadContext, step
 
 __all__ = ["READER", "NewsMLReader"]
 
@@ -571,16 +571,11 @@ class NewsMLReader:
         return 0
 
     def read(self, path: Path, context: ReadContext) -> Iterator[Extracted]:
-        data = read_capped(path, context.max_bytes)
-        if data is None:
-            yield Extracted(str(path), self.name, self.version, None, "application/xml",
-                            problem=too_large(context.max_bytes))  # fmt: skip
+        read = read_root(path, context, self.name, self.version)
+        if isinstance(read, Extracted):
+            yield read
             return
-        root = parse(data)
-        if isinstance(root, Problem):
-            yield Extracted(str(path), self.name, self.version, data, "application/xml",
-                            problem=root)  # fmt: skip
-            return
+        data, root = read
         parsed = parse_step(root, data)
         name = local_name(root)
         if name == "newsMessage":

@@ -36,12 +36,12 @@ from ._inline import (
     lang_of,
     nitf_parts,
     normalise_time,
-    parse,
     parse_step,
+    read_root,
     root_of,
 )
 from ._xml import local_name
-from .base import TEXT, Extracted, ReadContext, read_capped, step, too_large
+from .base import TEXT, Extracted, ReadContext, step
 
 __all__ = ["READER", "NitfReader"]
 
@@ -167,16 +167,11 @@ class NitfReader:
         return 85 if namespace == "" else 30
 
     def read(self, path: Path, context: ReadContext) -> Iterator[Extracted]:
-        data = read_capped(path, context.max_bytes)
-        if data is None:
-            yield Extracted(str(path), self.name, self.version, None, "application/xml",
-                            problem=too_large(context.max_bytes))  # fmt: skip
+        read = read_root(path, context, self.name, self.version)
+        if isinstance(read, Extracted):
+            yield read
             return
-        root = parse(data)
-        if isinstance(root, Problem):
-            yield Extracted(str(path), self.name, self.version, data, "application/xml",
-                            problem=root)  # fmt: skip
-            return
+        data, root = read
         if local_name(root) != "nitf":
             yield Extracted(
                 str(path), self.name, self.version, data, "application/xml",
