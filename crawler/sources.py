@@ -34,6 +34,7 @@ from typing import Any, TypeAlias
 from urllib.parse import urlsplit
 
 from lxml import etree
+from wirearchive.text.bcp47 import is_language_tag
 
 __all__ = ["Source", "SourceError", "load_source", "load_sources", "parse_duration"]
 
@@ -67,16 +68,6 @@ _URL_KEYS = ("feeds", "sitemaps", "start_urls")
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 _HOST_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _HOSTNAME = re.compile(rf"{_HOST_LABEL}(?:\.{_HOST_LABEL})*")
-# BCP 47 without the grandfathered tags: language, extlang, script, region, variants,
-# extensions, private use.
-_LANGUAGE = re.compile(
-    r"(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8})"
-    r"(?:-[a-z]{4})?(?:-(?:[a-z]{2}|\d{3}))?"
-    r"(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*"
-    r"(?:-[a-wyz\d](?:-[a-z\d]{2,8})+)*"
-    r"(?:-x(?:-[a-z\d]{1,8})+)?",
-    re.IGNORECASE,
-)
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _DURATION = re.compile(r"(?:\d+[wdhms])+")
 _DURATION_PART = re.compile(r"(\d+)([wdhms])")
@@ -495,7 +486,7 @@ class _Checker:
         tag = self.string(document, "language")
         if tag is None:
             return None
-        if not _LANGUAGE.fullmatch(tag):
+        if not is_language_tag(tag):
             hint = f", such as {tag.replace('_', '-')!r}" if "_" in tag else ' such as "en"'
             self.error("language", f"{tag!r} is not a BCP 47 language tag{hint}")
             return None

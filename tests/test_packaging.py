@@ -24,7 +24,7 @@ def test_wheel_has_only_the_wirearchive_namespace(tmp_path: Path) -> None:
     dist_info = {t for t in top_level if t.endswith(".dist-info")}
     assert top_level - dist_info == {"wirearchive"}
     assert len(dist_info) == 1
-    for package in ("validators", "archive", "crawler"):
+    for package in ("text", "validators", "archive", "crawler"):
         assert f"wirearchive/{package}/__init__.py" in names
     assert "wirearchive/schemas/ninjs-schema_3.1.json" in names
     assert "wirearchive/schemas/wire-item_1.0.json" in names

@@ -16,6 +16,8 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from wirearchive.text.chrome import is_chrome_only
+
 from .problems import Problem, Severity
 
 __all__ = ["RULES", "Rule", "RuleContext", "check_rules"]
@@ -204,28 +206,9 @@ def _language_script(item: Mapping[str, Any], ctx: RuleContext) -> Iterator[Find
 
 # --- bodies --------------------------------------------------------------------------
 
-# Page furniture that a careless capture mistakes for text, in the languages we meet.
-_CHROME_PHRASES = (
-    # Russian
-    "подписаться", "лента новостей", "поделиться", "читать далее", "читайте также",
-    "все новости", "комментарии", "реклама", "главное", "новости", "в тренде",
-    # English
-    "subscribe", "share", "share this", "follow us", "related", "related articles",
-    "read more", "newsletter", "advertisement", "comments", "most read", "latest news",
-    "sign up", "log in", "cookie settings", "accept cookies", "print", "email",
-    # Kazakh
-    "жазылу", "бөлісу", "жаңалықтар лентасы", "толығырақ", "пікірлер", "жарнама",
-)  # fmt: skip
-_CHROME_LINE = re.compile(
-    r"^(?:(?:" + "|".join(re.escape(p) for p in _CHROME_PHRASES) + r")[\s.:!»>|]*)+$"
-    r"|^[\d\s.,:/|+\-–—kKmM]*$",  # counters, dates and times on their own line
-    re.IGNORECASE,
-)
-
 
 def _is_chrome(text: str) -> bool:
-    lines = [line.strip() for line in _TAG.sub("\n", text).splitlines()]
-    return all(_CHROME_LINE.match(line) for line in lines)
+    return is_chrome_only(_TAG.sub("\n", text).splitlines())
 
 
 def _body_only_chrome(item: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:

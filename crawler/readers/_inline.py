@@ -15,9 +15,9 @@ from datetime import datetime
 from pathlib import Path
 
 from lxml import etree
+from wirearchive.text.dateline import parse_dateline
 from wirearchive.validators import Problem, Severity
 
-from ..dateline import parse_dateline
 from ._xml import local_name, parse_xml
 from .base import Extracted, ReadContext, read_capped, step, too_large
 

@@ -38,10 +38,10 @@ from urllib.parse import urljoin
 from lxml import etree
 from lxml.html import HtmlElement, fragment_fromstring
 from wirearchive import __version__
+from wirearchive.text.encoding import Undecodable, decode
+from wirearchive.text.language import detect_language
 from wirearchive.validators import Problem
 
-from ..encoding import decode
-from ..language import detect_language
 from ._xml import local_name, parse_xml, text_of
 from .base import Extracted, ReadContext, read_capped, too_large
 from .html import (
@@ -634,7 +634,7 @@ def _build(entry: _Entry, feed: _Feed, page: Page) -> Problem | None:
 
     # Mojibake in what is archived is refused, as for every other text input.
     check = decode(f"{item.get('headlines', [{}])[0].get('value', '')}\n{text}".encode(), "utf-8")
-    if isinstance(check, Problem):
+    if isinstance(check, Undecodable):
         return Problem(rule=check.rule, message=f"{entry.kind} {entry.index}: {check.message}")
     return None
 

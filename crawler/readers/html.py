@@ -69,11 +69,12 @@ from trafilatura.htmlprocessing import convert_to_html
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 from wirearchive import __version__
+from wirearchive.text.bcp47 import normalize as language_tag
+from wirearchive.text.dateline import Dateline, parse_dateline
+from wirearchive.text.encoding import Decoded, Undecodable, decode
+from wirearchive.text.language import detect_language
 from wirearchive.validators import Problem, Severity
 
-from ..dateline import Dateline, parse_dateline
-from ..encoding import Decoded, decode
-from ..language import detect_language
 from .base import Extracted, ReadContext, read_capped, step, too_large
 
 __all__ = [
@@ -167,10 +168,6 @@ _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
 _SINGLEFILE = re.compile(r"<!--\s*Page saved with SingleFile\s*\n\s*url:\s*(\S+)", re.I)
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|•·»«–—:]|-{1,2}|::)\s+")
 _HAS_TIME = re.compile(r"\d{1,2}(?::|h)\d{2}")
-_BCP47 = re.compile(
-    r"^[A-Za-z]{2,3}(-[A-Za-z]{3}){0,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?"
-    r"(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$"
-)
 _BYLINE_PREFIX = re.compile(
     r"^(?:(?:view all posts|posted|written|published|beitrag|ein beitrag|artikel) (?:by|von)"
     r"|zum profil von|by|von|par|por|di|door|от|автор:?|author:|autor:|责任编辑[:：])\s*",
@@ -687,6 +684,10 @@ def _mostly_not_utf8(data: bytes, declared: str) -> bool:
     return bad * 2 > high
 
 
+def _refusal(undecodable: Undecodable) -> Problem:
+    return Problem(rule=undecodable.rule, message=undecodable.message)
+
+
 def _decode_page(data: bytes, page: Page, transport: str | None = None) -> _PageText | Problem:
     # As in browsers, the charset the transport (HTTP Content-Type) names comes first.
     declared = _known_charset(transport) or declared_charset(data)
@@ -729,21 +730,21 @@ def _decode_page(data: bytes, page: Page, transport: str | None = None) -> _Page
             )
             return _PageText(retry.text, retry.encoding)
     if decoded.rule not in ("input.encoding", "input.mojibake") or data.startswith(_BOM_PREFIXES):
-        return decoded
+        return _refusal(decoded)
     encoding = declared or "utf-8"
     try:
         text = data.decode(encoding, errors="replace")
     except LookupError:
-        return decoded
+        return _refusal(decoded)
     bad = text.count("\ufffd")
     if bad > _MAX_BAD_BYTES:
-        return decoded
+        return _refusal(decoded)
     what = f"{bad} undecodable bytes replaced" if bad else "mojibake in the page"
     page.note(
         "decode",
         f"{encoding} ({'declared' if declared else 'utf-8'}); {what}, judged on the article text",
     )
-    return _PageText(text, encoding, deferred=decoded)
+    return _PageText(text, encoding, deferred=_refusal(decoded))
 
 
 def _unclean_article(decoded: _PageText, item: dict[str, Any], text: _Text) -> Problem | None:
@@ -760,7 +761,7 @@ def _unclean_article(decoded: _PageText, item: dict[str, Any], text: _Text) -> P
             )
         return None
     check = decode(article.encode("utf-8"), "utf-8")
-    if isinstance(check, Problem):
+    if isinstance(check, Undecodable):
         return Problem(rule=check.rule, message=f"the article text: {check.message}")
     return None
 
@@ -978,24 +979,6 @@ def _headline(found: Structured, text: _Text, url: str, h1s: list[str], page: Pa
             page.note("headline", source)
             return value
     return None
-
-
-def language_tag(value: str | None) -> str | None:
-    if not value:
-        return None
-    tag = value.strip().replace("_", "-").split(",")[0].split(";")[0].strip()
-    if not _BCP47.match(tag) or tag.lower() in ("x-default", "und", "mul", "zxx"):
-        return None
-    parts = tag.split("-")
-    out = [parts[0].lower()]
-    for part in parts[1:]:
-        if len(part) == 2 and part.isalpha():
-            out.append(part.upper())
-        elif len(part) == 4 and part.isalpha():
-            out.append(part.title())
-        else:
-            out.append(part.lower())
-    return "-".join(out)
 
 
 def _language(found: Structured, text: _Text, page: Page) -> str | None:

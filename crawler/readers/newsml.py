@@ -21,9 +21,9 @@ from typing import Any
 
 from lxml import etree
 from wirearchive import __version__
+from wirearchive.text.dateline import parse_dateline
 from wirearchive.validators import Problem, Severity
 
-from ..dateline import parse_dateline
 from ._inline import (
     NAR_NS,
     NINJS_31,

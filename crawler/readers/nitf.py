@@ -23,9 +23,9 @@ from urllib.parse import quote
 
 from lxml import etree
 from wirearchive import __version__
+from wirearchive.text.language import detect_language
 from wirearchive.validators import Problem, Severity
 
-from ..language import detect_language
 from ._inline import (
     NINJS_31,
     NITF_NS,

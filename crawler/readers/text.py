@@ -28,11 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from wirearchive import __version__
+from wirearchive.text.chrome import is_chrome_line, starts_page_tail
+from wirearchive.text.dateline import Dateline, parse_dateline
+from wirearchive.text.encoding import Decoded, decode
+from wirearchive.text.language import detect_language
 from wirearchive.validators import Problem, Severity
 
-from ..dateline import Dateline, parse_dateline
-from ..encoding import Decoded, decode
-from ..language import detect_language
 from .base import Extracted, ReadContext, read_capped, step, too_large
 
 __all__ = ["READER", "TextCaptureReader", "parse_capture"]
@@ -43,84 +44,6 @@ STANDARD = {
     "schema": "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json",
 }
 
-#: Whole lines that are page furniture, in the languages we meet (compared case-folded).
-CHROME_LINES = frozenset(
-    s.casefold()
-    for s in (
-        # Russian
-        "Подписаться",
-        "Поделиться",
-        "Читать далее",
-        "Комментарии",
-        "Реклама",
-        "Главное",
-        "Все новости",
-        "Новости",
-        "Мнения",
-        "Видео",
-        "Фото",
-        "Выбор редакции",
-        "Популярное",
-        "Читать в Telegram",
-        "Подписывайтесь",
-        "Сообщить об ошибке",
-        "Распечатать",
-        # Kazakh
-        "Жазылу",
-        "Бөлісу",
-        "Толығырақ",
-        "Барлық жаңалықтар",
-        "Жаңалықтар",
-        "Пікірлер",
-        # English
-        "Subscribe",
-        "Share",
-        "Share this",
-        "Read more",
-        "Comments",
-        "Advertisement",
-        "Follow us",
-        "Print",
-        "Newsletter",
-        "Sign up",
-        "Most read",
-        "Top stories",
-        # networks
-        "Telegram",
-        "VK",
-        "ВКонтакте",
-        "WhatsApp",
-        "Facebook",
-        "Twitter",
-        "X",
-        "Одноклассники",
-    )
-)
-#: Lines after which everything is the page's, not the story's (compared case-folded).
-END_MARKERS = frozenset(
-    s.casefold()
-    for s in (
-        "Лента новостей",
-        "Читайте также",
-        "Читайте также:",
-        "Похожие новости",
-        "Новости партнеров",
-        "Жаңалықтар таспасы",
-        "Сондай-ақ оқыңыз",
-        "Тақырып бойынша",
-        "News feed",
-        "Newsfeed",
-        "Related",
-        "Related news",
-        "Read also",
-        "See also",
-        "More stories",
-        "Latest news",
-    )
-)
-_COUNTER = re.compile(
-    r"^[\d\s.,:/]+$|^\d+\s*(просмотр\w*|комментари\w*|views?|comments?)$", re.IGNORECASE
-)
 _PHOTO_CREDIT = re.compile(
     r"^©\s*(?:Photo|Фото|Сурет|Foto)\s*:?\s*(?P<rest>.+)$|^(?:Photo|Фото|Сурет|Foto)\s*:\s*"
     r"(?P<rest2>.+)$",
@@ -153,11 +76,10 @@ def _slug(text: str) -> str:
 def _strip_chrome(lines: list[str]) -> tuple[list[str], list[str]]:
     kept, removed = [], []
     for index, line in enumerate(lines):
-        folded = line.casefold()
-        if folded in END_MARKERS:
+        if starts_page_tail(line):
             removed += lines[index:]
             break
-        if folded in CHROME_LINES or _COUNTER.match(line):
+        if is_chrome_line(line):
             removed.append(line)
         else:
             kept.append(line)
@@ -362,7 +284,8 @@ class TextCaptureReader:
             return
         decoded = decode(data)
         if not isinstance(decoded, Decoded):
-            yield Extracted(str(path), self.name, self.version, data, "text/plain", problem=decoded)
+            problem = Problem(rule=decoded.rule, message=decoded.message)
+            yield Extracted(str(path), self.name, self.version, data, "text/plain", problem=problem)
             return
         media_type = f"text/plain; charset={decoded.encoding}"
         result = parse_capture(decoded.text, stem=path.stem, retrieved=context.retrieved_at.date())

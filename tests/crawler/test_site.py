@@ -22,7 +22,7 @@ from typing import IO, Any
 import lxml.html
 import pytest
 from lxml import etree
-from wirearchive.crawler.dateline import parse_dateline
+from wirearchive.text.dateline import parse_dateline
 
 from tests.crawler.conftest import NewsSiteFactory
 from tests.crawler.site import (

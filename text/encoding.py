@@ -9,9 +9,7 @@ import codecs
 import re
 from dataclasses import dataclass
 
-from wirearchive.validators import Problem
-
-__all__ = ["Decoded", "decode"]
+__all__ = ["Decoded", "Undecodable", "decode"]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -28,6 +26,15 @@ _RUSSIAN_COMMON = frozenset("оеаинтсрвлкмдпуяыьгзбчй")
 #: UTF-8 read as windows-1251 ("Р’ РђСЃС‚") or as Latin-1/cp1252 ("Ð’ Ð°", "Ã©").
 _MOJIBAKE = re.compile(r"(?:[РС][\u0400-\u045f\u0490\u0491\u2018-\u203a\u00a0-\u00bf]){3,}")
 _LATIN_MOJIBAKE = re.compile(r"[ÃÂÐÑ][\u0080-\u00bf\u2018-\u203a\u0152-\u0192]")
+
+
+@dataclass(frozen=True, slots=True)
+class Undecodable:
+    """Why bytes cannot be trusted as text: a rule (``input.encoding``, ``input.mojibake``,
+    ``input.binary``) and a message. Readers turn it into their `Problem`."""
+
+    rule: str
+    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +60,7 @@ def _cyrillic_score(text: str) -> float:
     return lower + common + len(letters) / max(len(text), 1)
 
 
-def _mojibake(text: str, encoding: str) -> Problem | None:
+def _mojibake(text: str, encoding: str) -> Undecodable | None:
     match = _MOJIBAKE.search(text)
     if match is None:
         latin = list(_LATIN_MOJIBAKE.finditer(text))
@@ -61,14 +68,14 @@ def _mojibake(text: str, encoding: str) -> Problem | None:
             return None
         match = latin[0]
     line = text.count("\n", 0, match.start()) + 1
-    return Problem(
+    return Undecodable(
         rule="input.mojibake",
         message=f"line {line} holds mojibake {match.group(0)[:24]!r}: text that was decoded "
         f"with the wrong charset before it was saved as {encoding}; fix it at the source",
     )
 
 
-def decode(data: bytes, declared: str | None = None) -> Decoded | Problem:
+def decode(data: bytes, declared: str | None = None) -> Decoded | Undecodable:
     """The text of `data`, or the problem that keeps it from being trusted as text."""
     for bom, name in _BOMS:
         if data.startswith(bom):
@@ -87,7 +94,7 @@ def decode(data: bytes, declared: str | None = None) -> Decoded | Problem:
     except UnicodeDecodeError:
         pass
     if b"\x00" in data:
-        return Problem(rule="input.binary", message="binary data, not text (NUL bytes)")
+        return Undecodable(rule="input.binary", message="binary data, not text (NUL bytes)")
     candidates = []
     for name in _CYRILLIC:
         text = data.decode(name, errors="replace")
@@ -98,14 +105,16 @@ def decode(data: bytes, declared: str | None = None) -> Decoded | Problem:
     return _checked(data, "cp1252", "detected")
 
 
-def _checked(data: bytes, encoding: str, how: str, *, strict: bool = False) -> Decoded | Problem:
+def _checked(
+    data: bytes, encoding: str, how: str, *, strict: bool = False
+) -> Decoded | Undecodable:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         if strict:
             raise
         line = data.count(b"\n", 0, exc.start) + 1
-        return Problem(
+        return Undecodable(
             rule="input.encoding",
             message=f"not {encoding} as {'its byte order mark' if how == 'bom' else 'declared'}: "
             f"byte 0x{data[exc.start]:02X} at line {line}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import pytest
-from wirearchive.crawler.dateline import (
+from wirearchive.text.dateline import (
     AGENCIES,
     CONVENTIONS,
     Dateline,

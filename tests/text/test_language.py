@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from wirearchive.crawler.language import detect_language
+from wirearchive.text.language import detect_language
 
 
 @pytest.mark.parametrize(

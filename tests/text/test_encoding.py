@@ -6,8 +6,7 @@ import codecs
 from pathlib import Path
 
 import pytest
-from wirearchive.crawler.encoding import Decoded, decode
-from wirearchive.validators import Problem
+from wirearchive.text.encoding import Decoded, Undecodable, decode
 
 SAMPLE = (Path(__file__).parents[1] / "data" / "sputnik-kz-2024-05-29.txt").read_text("utf-8")
 # What the legacy charsets cannot all hold: curly quotes, the copyright sign, the dash.
@@ -47,7 +46,7 @@ def test_a_byte_order_mark_decides(bom: bytes, codec: str) -> None:
 def test_a_declared_charset_is_used_and_checked() -> None:
     assert _decoded(CYRILLIC.encode("cp1251"), "windows-1251").how == "declared"
     wrong = decode("Привет".encode("cp1251") + b"\x98", "utf-8")
-    assert isinstance(wrong, Problem)
+    assert isinstance(wrong, Undecodable)
     assert wrong.rule == "input.encoding"
     assert "byte 0x" in wrong.message
 
@@ -70,12 +69,12 @@ def test_western_legacy_text_is_not_taken_for_cyrillic() -> None:
 )
 def test_mojibake_is_refused_with_its_line(garbled: str) -> None:
     result = decode(garbled.encode("utf-8"))
-    assert isinstance(result, Problem)
+    assert isinstance(result, Undecodable)
     assert result.rule == "input.mojibake"
     assert result.message.startswith("line 1 holds mojibake")
 
 
 def test_binary_is_not_text() -> None:
     result = decode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe")
-    assert isinstance(result, Problem)
+    assert isinstance(result, Undecodable)
     assert result.rule == "input.binary"

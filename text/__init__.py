@@ -1,0 +1,7 @@
+"""Text helpers that readers and validation rules share, each defined once.
+
+`dateline` (agency datelines), `encoding` (bytes to trusted text), `language` (a language
+tag from the text), `chrome` (the one lexicon of page furniture) and `bcp47` (language tags).
+This package sits below `validators`: it imports nothing else of wirearchive, so every
+layer above can use it.
+"""
