@@ -17,8 +17,8 @@ from typing import Any, TextIO
 
 import orjson
 from wirearchive.archive import ArchiveError, Store, resolve_location
+from wirearchive.archive.lock import CrawlLock, CrawlLocked
 
-from .pipelines import CrawlLock, CrawlLocked
 from .sources import SourceError
 from .spiders.base import find_source
 

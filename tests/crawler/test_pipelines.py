@@ -17,8 +17,6 @@ from wirearchive.archive import Capture, HttpExchange, Store
 from wirearchive.crawler.pipelines import (
     ArchivePipeline,
     CrawledPage,
-    CrawlLock,
-    CrawlLocked,
     FetchFailed,
     NotModifiedPage,
 )
@@ -100,26 +98,6 @@ def test_from_crawler_needs_the_archive_setting() -> None:
     crawler = SimpleNamespace(settings=Settings({"WIREARCHIVE_ARCHIVE": None}), stats=None)
     with pytest.raises(NotConfigured, match="WIREARCHIVE_ARCHIVE"):
         ArchivePipeline.from_crawler(crawler)
-
-
-def test_crawl_lock_is_reentrant_and_names_its_holder(tmp_path: Path) -> None:
-    first = CrawlLock.acquire(str(tmp_path))
-    again = CrawlLock.acquire(str(tmp_path))  # the same process: re-entrant
-    assert again is first
-    text = (tmp_path / "crawl.lock").read_text()
-    assert text.startswith("pid ")
-    again.release()
-    first.release()
-    assert (tmp_path / "crawl.lock").read_text() == ""
-    # Held by another open file description (as another process would): refused.
-    import fcntl
-
-    with open(tmp_path / "crawl.lock", "a+") as other:
-        other.write("pid 99999, started 2024-01-01T00:00:00Z\n")
-        other.flush()
-        fcntl.flock(other.fileno(), fcntl.LOCK_EX)
-        with pytest.raises(CrawlLocked, match="pid 99999"):
-            CrawlLock.acquire(str(tmp_path))
 
 
 def test_the_archive_setting_defaults_like_the_cli(monkeypatch: pytest.MonkeyPatch) -> None:
