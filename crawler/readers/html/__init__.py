@@ -75,7 +75,7 @@ from wirearchive.text.encoding import Decoded, Undecodable, decode
 from wirearchive.text.language import detect_language
 from wirearchive.validators import Problem, Severity
 
-from .base import Extracted, ReadContext, read_capped, step, too_large
+from ..base import Extracted, ReadContext, read_capped, step, too_large
 
 __all__ = [
     "DETECTABLE",
