@@ -48,34 +48,31 @@ Where each field comes from, best source first (every choice is a provenance ste
 
 from __future__ import annotations
 
-import codecs
 import html
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from email.utils import parsedate_to_datetime
-from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urljoin, urlsplit
 
 import extruct
 import htmldate
-import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
-from trafilatura.htmlprocessing import convert_to_html
-from trafilatura.settings import Document
 from trafilatura.utils import load_html
 from wirearchive import __version__
 from wirearchive.text.bcp47 import normalize as language_tag
 from wirearchive.text.dateline import Dateline, parse_dateline
-from wirearchive.text.encoding import Decoded, Undecodable, decode
 from wirearchive.text.language import detect_language
-from wirearchive.validators import Problem, Severity
+from wirearchive.validators import Problem
 
-from ..base import Extracted, ReadContext, read_capped, step, too_large
+from ..base import Extracted, ReadContext, read_capped, too_large
+from .body import _extract_text, _Text, plain_text
+from .decode import _decode_page, _unclean_article, declared_charset
+from .page import _HEAD_LIMIT, Page, warning
 
 __all__ = [
     "DETECTABLE",
@@ -106,13 +103,6 @@ STANDARD = {
     "schema": "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json",
 }
 MEDIA_TYPE = "text/html"
-
-_LIBRARIES = ", ".join(
-    f"{name} {package_version(name)}" for name in ("trafilatura", "extruct", "htmldate")
-)
-
-# --- schema.org ------------------------------------------------------------------------
-
 #: schema.org types of an article, best first; a page may hold several objects.
 _ARTICLE_TYPES = {
     name.casefold(): rank
@@ -149,20 +139,6 @@ _SCHEMA_TYPES = {
     "satiricalarticle": "SatiricalArticle",
     "liveblogposting": "LiveBlogPosting",
 }
-
-# --- patterns --------------------------------------------------------------------------
-
-_HEAD_LIMIT = 64 * 1024
-_META_CHARSET = re.compile(rb"""<meta\s[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
-#: WHATWG Encoding Standard labels that browsers decode as another charset.
-_CHARSET_ALIASES = {
-    "iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
-    "l1": "cp1252", "ascii": "cp1252", "us-ascii": "cp1252", "iso-8859-9": "cp1254",
-    "latin5": "cp1254", "tis-620": "cp874", "iso-8859-11": "cp874", "x-cp1251": "cp1251",
-    "utf-16": "utf-8", "utf-16le": "utf-8", "utf-16be": "utf-8", "unicode": "utf-8",
-    "x-sjis": "shift_jis", "gb2312": "gb18030", "gbk": "gb18030",
-}  # fmt: skip
 _MARKUP = re.compile(r"<(?:!doctype|html|head|body|meta|title|div|p|article|script)\b", re.I)
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
 _SINGLEFILE = re.compile(r"<!--\s*Page saved with SingleFile\s*\n\s*url:\s*(\S+)", re.I)
@@ -185,71 +161,9 @@ _MIN_HEADLINE_WORDS = 3
 _FIRST_BLOCK = re.compile(r"^\s*<(h[1-6]|p)>(.*?)</\1>", re.DOTALL)
 #: The languages `detect_language` tells apart; a page in another language is not checked.
 DETECTABLE = frozenset(("ru", "uk", "kk", "be", "en", "de", "fr", "es", "it", "tr"))
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\ufeff"))
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
-_BLOCKS = frozenset(
-    ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "tr", "table",
-     "ul", "ol", "dl", "dt", "dd")
-)  # fmt: skip
-_CELLS = frozenset(("td", "th"))
 _DATELINE_PARAGRAPHS = 3
 _MAX_SUBJECTS = 50
-
-
-def warning(rule: str, message: str, *path: str | int) -> Problem:
-    """A guess worth a person's attention: a warning, never a reason to refuse."""
-    return Problem(rule=rule, message=message, path=tuple(path), severity=Severity.WARNING)
-
-
-# --- bytes to text ---------------------------------------------------------------------
-
-
-def _known_charset(label: str | None) -> str | None:
-    if not label:
-        return None
-    try:
-        return codecs.lookup(label.strip().strip("\"'")).name
-    except LookupError:
-        return None
-
-
-def declared_charset(data: bytes) -> str | None:
-    """The charset the page declares in a ``<meta>`` or its XML declaration, if any."""
-    head = data[:_HEAD_LIMIT]
-    found = _XML_ENCODING.search(head) or _META_CHARSET.search(head)
-    if found is None:
-        return None
-    label = found.group(1).decode("ascii", "replace").strip().lower()
-    return _CHARSET_ALIASES.get(label, label)
-
-
-def _truncated_utf8(data: bytes) -> bytes | None:
-    """`data` without an incomplete UTF-8 character at its very end, if that is all."""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(data) - 3 and "unexpected end" in exc.reason:
-            try:
-                data[: exc.start].decode("utf-8")
-            except UnicodeDecodeError:
-                return None
-            return data[: exc.start]
-    return None
-
-
-# --- the page --------------------------------------------------------------------------
-
-
-@dataclass
-class Page:
-    """What the reader knows about a page so far: the item, steps and warnings."""
-
-    item: dict[str, Any] = field(default_factory=dict)
-    steps: list[dict[str, str]] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-
-    def note(self, name: str, detail: str = "") -> None:
-        self.steps.append(step(name, detail))
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,9 +213,6 @@ def _dateparser(text: str) -> datetime | None:
 def rfc3339(moment: datetime) -> str:
     text = moment.replace(microsecond=0).isoformat(timespec="seconds")
     return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-# --- structured metadata ---------------------------------------------------------------
 
 
 def _short_type(value: Any) -> list[str]:
@@ -464,43 +375,6 @@ def _first(value: Any) -> str | None:
     return strings[0] if strings else None
 
 
-# --- the reader ------------------------------------------------------------------------
-
-
-def plain_text(fragment: str) -> str:
-    """The text of an HTML body: one block per line, table cells apart, entities decoded."""
-    if "<" not in fragment:
-        return html.unescape(fragment)
-    try:
-        root = etree.fromstring(f"<div>{fragment}</div>", etree.HTMLParser())
-    except etree.ParserError:
-        return html.unescape(re.sub(r"<[^>]+>", " ", fragment))
-    if root is None:
-        return ""
-    out: list[str] = []
-
-    def visit(element: etree._Element) -> None:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in _BLOCKS:
-            out.append("\n")
-        elif tag in _CELLS:
-            out.append(" ")
-        elif tag == "br":
-            out.append("\n")
-        if element.text and tag:
-            out.append(element.text)
-        for child in element:
-            visit(child)
-        if tag in _BLOCKS:
-            out.append("\n")
-        if element.tail:
-            out.append(element.tail)
-
-    visit(root)
-    lines = (" ".join(line.split()) for line in "".join(out).split("\n"))
-    return "\n".join(line for line in lines if line)
-
-
 class HtmlReader:
     name = "html"
     version = __version__
@@ -639,133 +513,6 @@ def _extract_page(data: bytes, path: str, context: ReadContext, fetched: str | N
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _PageText:
-    text: str
-    encoding: str
-    #: Undecodable bytes or mojibake somewhere in the page: a problem only if they reach
-    #: the article text (a garbled ``alt`` in the sidebar or a script is page furniture).
-    deferred: Problem | None = None
-
-
-_BOM_PREFIXES = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
-#: At most this many undecodable bytes are tolerated outside the article text.
-_MAX_BAD_BYTES = 32
-_MARKUP_BYTES = re.compile(
-    rb"<script.*?</script>|<style.*?</style>|<!--.*?-->|<[^>]*>", re.DOTALL | re.IGNORECASE
-)
-
-
-def _detected_charset(data: bytes) -> str | None:
-    """For an undeclared legacy page: the charset its text (markup aside) reads as.
-
-    Markup is ASCII and dilutes the letters the detection weighs, so that e.g.
-    windows-1251 and mac-cyrillic, which share their lower-case letters, are told apart
-    on the text alone."""
-    if data.isascii() or data.startswith(_BOM_PREFIXES):
-        return None
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return None
-    found = decode(_MARKUP_BYTES.sub(b" ", data))
-    return found.encoding if isinstance(found, Decoded) and found.how == "detected" else None
-
-
-def _mostly_not_utf8(data: bytes, declared: str) -> bool:
-    """Whether a page declared as UTF-8 is in fact in another charset: most of its
-    non-ASCII bytes are no UTF-8, rather than a few stray bytes in a UTF-8 page."""
-    if declared.replace("-", "").replace("_", "").lower() != "utf8":
-        return True
-    high = sum(1 for byte in data if byte >= 0x80)
-    bad = data.decode("utf-8", errors="replace").count("\ufffd")
-    return bad * 2 > high
-
-
-def _refusal(undecodable: Undecodable) -> Problem:
-    return Problem(rule=undecodable.rule, message=undecodable.message)
-
-
-def _decode_page(data: bytes, page: Page, transport: str | None = None) -> _PageText | Problem:
-    # As in browsers, the charset the transport (HTTP Content-Type) names comes first.
-    declared = _known_charset(transport) or declared_charset(data)
-    detected = None if declared else _detected_charset(data)
-    if detected is not None:
-        guessed = decode(data, detected)
-        if isinstance(guessed, Decoded):
-            page.note("decode", f"{detected} (detected from the text, markup aside)")
-            return _PageText(guessed.text, guessed.encoding)
-    decoded = decode(data, declared)
-    if isinstance(decoded, Decoded):
-        page.note("decode", decoded.step)
-        return _PageText(decoded.text, decoded.encoding)
-    if decoded.rule == "input.encoding" and declared in (None, "utf-8", "utf8"):
-        trimmed = _truncated_utf8(data)
-        if trimmed is not None:
-            retry = decode(trimmed, "utf-8")
-            if isinstance(retry, Decoded):
-                page.note("decode", f"{retry.step}; an incomplete character at the end dropped")
-                page.warnings.append(
-                    warning("input.truncated", "the file ends inside a UTF-8 character")
-                )
-                return _PageText(retry.text, retry.encoding)
-    if declared is not None:
-        # A wrong declaration: browsers show such pages garbled; UTF-8 bytes or clearly
-        # Cyrillic text are still read right, and a person is told.
-        detected = _detected_charset(data)
-        retry = decode(data, detected) if detected else decode(data)
-        if detected and isinstance(retry, Decoded):
-            retry = Decoded(retry.text, retry.encoding, "detected")
-        if isinstance(retry, Decoded) and (
-            retry.how == "utf-8" or (retry.how == "detected" and _mostly_not_utf8(data, declared))
-        ):
-            page.note("decode", f"{retry.step}; the page declares {declared}")
-            page.warnings.append(
-                warning(
-                    "html.charset-mismatch",
-                    f"the page declares {declared} but its bytes are {retry.encoding}",
-                )
-            )
-            return _PageText(retry.text, retry.encoding)
-    if decoded.rule not in ("input.encoding", "input.mojibake") or data.startswith(_BOM_PREFIXES):
-        return _refusal(decoded)
-    encoding = declared or "utf-8"
-    try:
-        text = data.decode(encoding, errors="replace")
-    except LookupError:
-        return _refusal(decoded)
-    bad = text.count("\ufffd")
-    if bad > _MAX_BAD_BYTES:
-        return _refusal(decoded)
-    what = f"{bad} undecodable bytes replaced" if bad else "mojibake in the page"
-    page.note(
-        "decode",
-        f"{encoding} ({'declared' if declared else 'utf-8'}); {what}, judged on the article text",
-    )
-    return _PageText(text, encoding, deferred=_refusal(decoded))
-
-
-def _unclean_article(decoded: _PageText, item: dict[str, Any], text: _Text) -> Problem | None:
-    """The deferred decoding problem, if the bad bytes or mojibake reach the article."""
-    if decoded.deferred is None:
-        return None
-    headlines = " ".join(h.get("value", "") for h in item.get("headlines", []))
-    article = f"{headlines}\n{text.text}"
-    if decoded.deferred.rule == "input.encoding":
-        if "\ufffd" in article:
-            return Problem(
-                rule="input.encoding",
-                message=f"{decoded.deferred.message}; undecodable bytes in the article text",
-            )
-        return None
-    check = decode(article.encode("utf-8"), "utf-8")
-    if isinstance(check, Undecodable):
-        return Problem(rule=check.rule, message=f"the article text: {check.message}")
-    return None
-
-
 def absolute_url(url: str | None, base: str | None) -> str | None:
     if not url:
         return None
@@ -816,74 +563,6 @@ def _choose_url(found: Structured, fetched: str | None, page: Page) -> str | Non
             return deeper[1]
     page.note("uri", source)
     return url
-
-
-@dataclass
-class _Text:
-    html: str
-    text: str
-    title: str | None
-    author: str | None
-    sitename: str | None
-    date: str | None
-    description: str | None
-    categories: list[str]
-    tags: list[str]
-
-
-def _bare_extraction(tree: HtmlElement, **settings: Any) -> Document | None:
-    found = trafilatura.bare_extraction(tree, **settings)
-    return found if isinstance(found, Document) else None
-
-
-def _extract_text(tree: HtmlElement, url: str, context: ReadContext, page: Page) -> _Text | None:
-    settings: dict[str, Any] = {
-        "url": url,
-        "with_metadata": True,
-        # htmldate's original publication date, as `_dates` wants it: no later than the
-        # capture, the whole page searched.
-        "date_extraction_params": {
-            "original_date": True,
-            "extensive_search": True,
-            "max_date": context.retrieved_at.strftime("%Y-%m-%d"),
-        },
-        "include_comments": False,
-        "include_tables": True,
-        "include_images": False,
-        "include_links": False,
-    }
-    mode = "precision"
-    document = _bare_extraction(tree, favor_precision=True, **settings)
-    if document is None or not (document.text or "").strip():
-        mode = "balanced (precision kept nothing)"
-        document = _bare_extraction(tree, **settings)
-    if document is None or not (document.text or "").strip() or document.body is None:
-        return None
-    body = convert_to_html(document.body).find("body")
-    fragment = ""
-    if body is not None:
-        # The body's own text and its children's tails are text too (a line after a <br>).
-        body.tail = None
-        whole = etree.tostring(body, method="html", encoding="unicode").strip()
-        fragment = whole.removeprefix("<body>").removesuffix("</body>").strip()
-    if not fragment:
-        lines = (document.text or "").splitlines()
-        fragment = "".join(f"<p>{html.escape(line)}</p>" for line in lines if line)
-    # Soft hyphens and zero-width spaces are hints for the page's layout; left in, they
-    # split words for every search (trafilatura's own text drops them too).
-    fragment = fragment.translate(_INVISIBLE)
-    page.note("extract", f"{_LIBRARIES}; trafilatura {mode}, comments left out, text/html")
-    return _Text(
-        html=fragment,
-        text=plain_text(fragment),
-        title=document.title,
-        author=document.author,
-        sitename=document.sitename,
-        date=document.date,
-        description=document.description,
-        categories=list(document.categories or []),
-        tags=list(document.tags or []),
-    )
 
 
 def _site_names(found: Structured, text: _Text, url: str) -> list[str]:
