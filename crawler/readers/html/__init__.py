@@ -51,14 +51,13 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote, urljoin, urlsplit
+from urllib.parse import urlsplit
 
-import extruct
 import htmldate
 from lxml import etree
 from lxml.html import HtmlElement
@@ -70,8 +69,18 @@ from wirearchive.text.language import detect_language
 from wirearchive.validators import Problem
 
 from ..base import Extracted, ReadContext, read_capped, too_large
+from .address import _ABSOLUTE, _choose_url, absolute_url
 from .body import _extract_text, _Text, plain_text
 from .decode import _decode_page, _unclean_article, declared_charset
+from .metadata import (
+    _GENRES,
+    _SCHEMA_TYPES,
+    Structured,
+    _first,
+    _short_type,
+    _strings,
+    read_structured,
+)
 from .page import _HEAD_LIMIT, Page, warning
 
 __all__ = [
@@ -103,45 +112,7 @@ STANDARD = {
     "schema": "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json",
 }
 MEDIA_TYPE = "text/html"
-#: schema.org types of an article, best first; a page may hold several objects.
-_ARTICLE_TYPES = {
-    name.casefold(): rank
-    for rank, names in enumerate(
-        (
-            ("NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle",
-             "BackgroundNewsArticle", "OpinionNewsArticle", "ReviewNewsArticle",
-             "AskPublicNewsArticle", "SatiricalArticle"),
-            ("Article", "BlogPosting", "LiveBlogPosting", "TechArticle", "Report",
-             "ScholarlyArticle", "SocialMediaPosting", "DiscussionForumPosting", "Posting"),
-        )
-    )
-    for name in names
-}  # fmt: skip
-_PAGE_TYPES = frozenset(
-    t.casefold() for t in ("WebPage", "ItemPage", "AboutPage", "ProfilePage", "CollectionPage")
-)
-#: Article types that name a genre (IPTC genre names; the uri is the schema.org type).
-_GENRES = {
-    "analysisnewsarticle": "Analysis",
-    "backgroundnewsarticle": "Background",
-    "opinionnewsarticle": "Opinion",
-    "reviewnewsarticle": "Review",
-    "reportagenewsarticle": "Reportage",
-    "satiricalarticle": "Satire",
-    "liveblogposting": "Live blog",
-}
-_SCHEMA_TYPES = {
-    "reportagenewsarticle": "ReportageNewsArticle",
-    "analysisnewsarticle": "AnalysisNewsArticle",
-    "backgroundnewsarticle": "BackgroundNewsArticle",
-    "opinionnewsarticle": "OpinionNewsArticle",
-    "reviewnewsarticle": "ReviewNewsArticle",
-    "satiricalarticle": "SatiricalArticle",
-    "liveblogposting": "LiveBlogPosting",
-}
 _MARKUP = re.compile(r"<(?:!doctype|html|head|body|meta|title|div|p|article|script)\b", re.I)
-_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
-_SINGLEFILE = re.compile(r"<!--\s*Page saved with SingleFile\s*\n\s*url:\s*(\S+)", re.I)
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|•·»«–—:]|-{1,2}|::)\s+")
 _HAS_TIME = re.compile(r"\d{1,2}(?::|h)\d{2}")
 _BYLINE_PREFIX = re.compile(
@@ -161,7 +132,6 @@ _MIN_HEADLINE_WORDS = 3
 _FIRST_BLOCK = re.compile(r"^\s*<(h[1-6]|p)>(.*?)</\1>", re.DOTALL)
 #: The languages `detect_language` tells apart; a page in another language is not checked.
 DETECTABLE = frozenset(("ru", "uk", "kk", "be", "en", "de", "fr", "es", "it", "tr"))
-_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 _DATELINE_PARAGRAPHS = 3
 _MAX_SUBJECTS = 50
 
@@ -213,166 +183,6 @@ def _dateparser(text: str) -> datetime | None:
 def rfc3339(moment: datetime) -> str:
     text = moment.replace(microsecond=0).isoformat(timespec="seconds")
     return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def _short_type(value: Any) -> list[str]:
-    types = value if isinstance(value, list) else [value]
-    out = []
-    for entry in types:
-        if isinstance(entry, str):
-            out.append(re.split(r"[/:#]", entry.rstrip("/"))[-1].casefold())
-    return out
-
-
-def _from_microdata(entry: Any) -> Any:
-    """extruct's microdata shape ({"type", "properties"}) as JSON-LD-like dicts."""
-    if isinstance(entry, list):
-        return [_from_microdata(e) for e in entry]
-    if isinstance(entry, dict) and "properties" in entry:
-        node: dict[str, Any] = {"@type": entry.get("type")}
-        properties = entry.get("properties")
-        if isinstance(properties, dict):
-            for key, value in properties.items():
-                node[key] = _from_microdata(value)
-        if "id" in entry:
-            node["@id"] = entry["id"]
-        return node
-    return entry
-
-
-def _walk(node: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
-    if depth > 12:
-        return
-    if isinstance(node, list):
-        for entry in node:
-            yield from _walk(entry, depth + 1)
-    elif isinstance(node, dict):
-        yield node
-        for value in node.values():
-            if isinstance(value, dict | list):
-                yield from _walk(value, depth + 1)
-
-
-@dataclass
-class Structured:
-    """The page's schema.org article and web page, OpenGraph and links."""
-
-    article: dict[str, Any] | None = None
-    article_source: str = ""
-    page: dict[str, Any] | None = None
-    og: dict[str, list[str]] = field(default_factory=dict)
-    canonical: str | None = None
-    saved_from: str | None = None
-    base: str | None = None
-    oembed: str | None = None
-    ids: dict[str, dict[str, Any]] = field(default_factory=dict)
-    lang: str | None = None
-    content_language: str | None = None
-    title: str | None = None
-    meta: dict[str, str] = field(default_factory=dict)
-
-    def og_first(self, *names: str) -> str | None:
-        for name in names:
-            for value in self.og.get(name, []):
-                if isinstance(value, str) and value.strip():
-                    return " ".join(value.split())
-        return None
-
-    def resolve(self, value: Any) -> Any:
-        """A node that only points at another (``{"@id": ...}``) replaced by that node."""
-        if isinstance(value, dict) and set(value) <= {"@id", "@type"} and "@id" in value:
-            return self.ids.get(str(value["@id"]), value)
-        return value
-
-
-def read_structured(tree: HtmlElement, text: str) -> Structured:
-    """schema.org in JSON-LD and microdata and OpenGraph (extruct), links and meta tags."""
-    found = Structured()
-    try:
-        data = extruct.extract(
-            tree, syntaxes=["json-ld", "microdata", "opengraph"], errors="ignore", uniform=False
-        )
-    except Exception:  # noqa: BLE001 - extruct on hostile markup; nothing structured then
-        data = {}
-    candidates: list[tuple[int, int, str, dict[str, Any]]] = []
-    order = 0
-    for syntax in ("json-ld", "microdata"):
-        entries = data.get(syntax) or []
-        if syntax == "microdata":
-            entries = _from_microdata(entries)
-        for node in _walk(entries):
-            if "@id" in node and len(node) > 2:
-                found.ids.setdefault(str(node["@id"]), node)
-            for kind in _short_type(node.get("@type")):
-                if kind in _ARTICLE_TYPES:
-                    order += 1
-                    candidates.append((_ARTICLE_TYPES[kind], order, syntax, node))
-                    break
-                if kind in _PAGE_TYPES and found.page is None:
-                    found.page = node
-    if candidates:
-        # The article that has a headline, of the most specific type, first on the page.
-        candidates.sort(key=lambda c: (not _strings(c[3].get("headline")), c[0], c[1]))
-        found.article, found.article_source = candidates[0][3], candidates[0][2]
-    for entry in data.get("opengraph") or []:
-        properties = entry.get("properties") if isinstance(entry, dict) else None
-        for pair in properties or []:
-            if isinstance(pair, list | tuple) and len(pair) == 2 and isinstance(pair[1], str):
-                found.og.setdefault(str(pair[0]), []).append(pair[1])
-    _read_head(tree, found)
-    saved = _SAVED_FROM.search(text[:_HEAD_LIMIT]) or _SINGLEFILE.search(text[:_HEAD_LIMIT])
-    found.saved_from = saved.group(1) if saved else None
-    return found
-
-
-def _read_head(tree: HtmlElement, found: Structured) -> None:
-    root = tree.getroottree().getroot()
-    found.lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
-    for link in tree.iter("link"):
-        rel = (link.get("rel") or "").lower().split()
-        href = (link.get("href") or "").strip()
-        if "canonical" in rel and href and found.canonical is None:
-            found.canonical = href
-        elif "alternate" in rel and "oembed" in (link.get("type") or "") and found.oembed is None:
-            # WordPress and Drupal name the page's permalink in their oEmbed discovery link.
-            found.oembed = next(iter(parse_qs(urlsplit(href).query).get("url", [])), None)
-    base = tree.find(".//base[@href]")
-    if base is not None:
-        found.base = (base.get("href") or "").strip() or None
-    for meta in tree.iter("meta"):
-        content = meta.get("content")
-        if not content:
-            continue
-        key = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").lower()
-        equiv = (meta.get("http-equiv") or "").lower()
-        if equiv == "content-language":
-            found.content_language = content
-        elif key and key not in found.meta:
-            found.meta[key] = " ".join(content.split())
-        # OpenGraph tags extruct missed (a `name=` instead of `property=`, say).
-        if key.startswith(("og:", "article:")) and key not in found.og:
-            found.og[key] = [content]
-    title = tree.find(".//title")
-    if title is not None:
-        found.title = " ".join("".join(title.itertext()).split()) or None
-
-
-def _strings(value: Any) -> list[str]:
-    """Every non-blank string in a value that may be a string, a list or a dict."""
-    if isinstance(value, str):
-        return [" ".join(value.split())] if value.strip() else []
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    if isinstance(value, dict):
-        for key in ("name", "@value", "value", "text"):
-            if key in value:
-                return _strings(value[key])
-    return []
-
-
-def _first(value: Any) -> str | None:
-    strings = _strings(value)
-    return strings[0] if strings else None
 
 
 class HtmlReader:
@@ -511,58 +321,6 @@ def _extract_page(data: bytes, path: str, context: ReadContext, fetched: str | N
         steps=tuple(page.steps),
         warnings=tuple(page.warnings),
     )
-
-
-def absolute_url(url: str | None, base: str | None) -> str | None:
-    if not url:
-        return None
-    url = url.strip()
-    if base and not _ABSOLUTE.match(url):
-        url = urljoin(base, url)
-    url = quote(url, safe=":/?#[]@!$&'()*+,;=%~")
-    if not _ABSOLUTE.match(url) or (not urlsplit(url).netloc and not url.startswith("urn:")):
-        return None
-    return url
-
-
-def _is_front_page(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.path in ("", "/") and not parts.query
-
-
-def _choose_url(found: Structured, fetched: str | None, page: Page) -> str | None:
-    article = found.article or {}
-    main_entity = found.resolve(article.get("mainEntityOfPage"))
-    entity_url = (
-        main_entity.get("@id") or main_entity.get("url")
-        if isinstance(main_entity, dict)
-        else main_entity
-    )
-    base_href = found.base if found.base and not _is_front_page(found.base) else None
-    candidates = [
-        ("canonical link", found.canonical),
-        ("og:url", found.og_first("og:url")),
-        ("schema.org url", _first(article.get("url"))),
-        ("schema.org mainEntityOfPage", entity_url if isinstance(entity_url, str) else None),
-        ("address it was fetched from", fetched),
-        ("twitter:url", found.meta.get("twitter:url")),
-        ("oEmbed discovery link", found.oembed),
-        ("saved-from comment", found.saved_from),
-        ("<base href>", base_href),
-    ]
-    base = next((u for _, u in candidates if u and _ABSOLUTE.match(u.strip())), None)
-    resolved = [(source, absolute_url(url, base)) for source, url in candidates]
-    usable = [(source, url) for source, url in resolved if url and url.startswith("http")]
-    if not usable:
-        return None
-    source, url = usable[0]
-    if _is_front_page(url):
-        deeper = next(((s, u) for s, u in usable if not _is_front_page(u)), None)
-        if deeper is not None:
-            page.note("uri", f"{deeper[0]}; the {source} names the front page {url}")
-            return deeper[1]
-    page.note("uri", source)
-    return url
 
 
 def _site_names(found: Structured, text: _Text, url: str) -> list[str]:
