@@ -26,6 +26,15 @@ def test_wheel_has_only_the_wirearchive_namespace(tmp_path: Path) -> None:
     assert len(dist_info) == 1
     for package in ("text", "validators", "archive", "crawler"):
         assert f"wirearchive/{package}/__init__.py" in names
+    # Every source module ships: a subpackage left out of pyproject's `packages` (such as
+    # crawler/readers/html/) would install without its modules.
+    missing = [
+        str(module.relative_to(ROOT))
+        for package in ("text", "validators", "archive", "crawler")
+        for module in sorted((ROOT / package).rglob("*.py"))
+        if f"wirearchive/{module.relative_to(ROOT).as_posix()}" not in names
+    ]
+    assert missing == []
     assert "wirearchive/schemas/ninjs-schema_3.1.json" in names
     assert "wirearchive/schemas/wire-item_1.0.json" in names
     assert "wirearchive/py.typed" in names

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import graphlib
 import gzip
 import json
 import re
@@ -9,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import wirearchive.crawler.readers.html as html_package
 from wirearchive.crawler.readers.base import Extracted, ReadContext
 from wirearchive.crawler.readers.feed import READER as FEED
 from wirearchive.crawler.readers.html import (
@@ -354,3 +357,38 @@ def test_the_http_charset_outranks_the_pages_own_declaration() -> None:
     assert extracted.media_type == "text/html; charset=koi8-r"
     assert item["located"] == "Москва"
     assert without.media_type != extracted.media_type
+
+
+#: What feed.py, the spider, bench/extract.py and these tests import from the package.
+PUBLIC = {
+    "DETECTABLE", "READER", "HtmlReader", "Page", "When", "absolute_url", "add_source",
+    "apply_dateline", "clean_name", "declared_charset", "extract_page", "find_dateline",
+    "language_tag", "parse_when", "plain_text", "read_structured", "rfc3339", "sniff_html",
+    "stamp", "warning",
+}  # fmt: skip
+
+
+def test_the_package_exports_every_public_name_of_the_reader() -> None:
+    assert set(html_package.__all__) == PUBLIC
+    missing = [name for name in sorted(PUBLIC) if not hasattr(html_package, name)]
+    assert missing == []
+    assert html_package.READER is READER
+    assert html_package.extract_page is extract_page
+
+
+def test_the_reader_modules_import_each_other_without_a_cycle() -> None:
+    # Each concern imports only those below it (see the package docstring); a cycle would
+    # work or break depending on which module happens to be imported first.
+    folder = Path(__file__).parents[3] / "crawler" / "readers" / "html"
+    graph: dict[str, set[str]] = {}
+    for module in sorted(folder.glob("*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        graph[module.stem] = {
+            node.module
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module
+        }
+    assert {"page", "decode", "metadata", "address", "dates", "body", "reader"} <= set(graph)
+    assert graph["__init__"] >= {"reader", "page"}
+    order = list(graphlib.TopologicalSorter(graph).static_order())  # raises on a cycle
+    assert order.index("page") < order.index("decode") < order.index("reader")
