@@ -38,3 +38,31 @@ def test_wheel_has_only_the_wirearchive_namespace(tmp_path: Path) -> None:
     assert "wirearchive/schemas/ninjs-schema_3.1.json" in names
     assert "wirearchive/schemas/wire-item_1.0.json" in names
     assert "wirearchive/py.typed" in names
+
+
+def test_an_editable_install_finds_the_schemas(tmp_path: Path) -> None:
+    """`pip install -e .` must work as the wheel does: every package, the schemas included."""
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+         "--prefix", str(tmp_path), "-e", str(ROOT)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    [site_dir] = tmp_path.glob("lib/python*/site-packages")
+    # -S: only the editable install is on the path, not the copy the test venv holds.
+    code = (
+        f"import site; site.addsitedir({str(site_dir)!r})\n"
+        "from importlib.resources import files\n"
+        "import wirearchive\n"
+        "print(wirearchive.__file__)\n"
+        "print(files('wirearchive.schemas').joinpath('wire-item_1.0.json').is_file())\n"
+        "import importlib.util, wirearchive.text.chrome\n"
+        "for name in ('validators', 'archive', 'crawler'):\n"
+        "    assert importlib.util.find_spec('wirearchive.' + name), name\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", code], check=True, capture_output=True, text=True
+    )
+    where, found = done.stdout.split()
+    assert Path(where).resolve() == (ROOT / "_namespace" / "__init__.py").resolve()
+    assert found == "True"
