@@ -56,7 +56,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from email.utils import parsedate_to_datetime
 from importlib.metadata import version as package_version
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urljoin, urlsplit
 
@@ -74,7 +73,7 @@ from wirearchive.validators import Problem, Severity
 from ..dateline import Dateline, parse_dateline
 from ..encoding import Decoded, decode
 from ..language import detect_language
-from .base import Extracted, ReadContext, read_capped, step, too_large
+from .base import Extracted, ReadContext, Source, step, too_large
 
 __all__ = [
     "DETECTABLE",
@@ -509,16 +508,17 @@ class HtmlReader:
     version = __version__
     suffixes = (".html", ".htm", ".xhtml", ".shtml")
 
-    def sniff(self, head: bytes, path: Path) -> int:
+    def sniff(self, head: bytes, name: str) -> int:
         return sniff_html(head)
 
-    def read(self, path: Path, context: ReadContext) -> Iterator[Extracted]:
-        data = read_capped(path, context.max_bytes)
+    def read(self, source: Source, context: ReadContext) -> Iterator[Extracted]:
+        data = source.read(context.max_bytes)
         if data is None:
             problem = too_large(context.max_bytes)
-            yield Extracted(str(path), self.name, self.version, None, MEDIA_TYPE, problem=problem)
+            yield Extracted(source.name, self.name, self.version, None, MEDIA_TYPE, problem=problem)
             return
-        yield extract_page(data, path=str(path), context=context)
+        fetched = source.uri if source.uri.startswith(("http://", "https://")) else None
+        yield extract_page(data, path=source.name, context=context, url=fetched)
 
 
 def sniff_html(head: bytes) -> int:

@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 import pytest
-from wirearchive.crawler.ingest import Checker
+from wirearchive.crawler.intake import Checker
 from wirearchive.crawler.readers import Extracted, ReadContext
 from wirearchive.crawler.readers.text import READER
 
