@@ -348,7 +348,7 @@ class Intake:
         if derived is None:
             derived = {"path": extracted.path}
             if uri is not None:
-                derived["uri"] = uri
+                derived["url"] = uri  # exact: the bytes of a name that is not UTF-8 too
             if extracted.line:
                 derived["line"] = extracted.line
         provenance = extraction_provenance(extracted, schema_uri, derived)

@@ -97,7 +97,6 @@ def test_every_document_is_checked_after_an_invalid_one(tmp_path: Path) -> None:
         (["validate", "--schema", "ninjs-9.9", "x.json"], "unknown --schema 'ninjs-9.9'"),
         (["validate"], "the following arguments are required: PATH"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
-        (["validate", "does/not/exist.json"], "does/not/exist.json: no such file or directory"),
     ],
 )
 def test_usage_errors_exit_two_and_say_why(argv: list[str], needle: str) -> None:
@@ -124,3 +123,10 @@ def test_console_script_runs_and_never_prints_a_traceback(tmp_path: Path) -> Non
     assert result.returncode == 1
     assert "input.encoding: not UTF-8: byte 0xCF at line 1, column 15" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_a_missing_path_is_an_invalid_input_not_a_usage_error() -> None:
+    code, out, err = _run("validate", "does/not/exist.json")
+    assert code == 1
+    assert "does/not/exist.json: $: input.not-found: does/not/exist.json: no such file" in out
+    assert "Traceback" not in err

@@ -1,4 +1,5 @@
-"""`Ingest`: every input ends as a version, a sighting or a quarantined entry."""
+"""`Intake`: every input ends as a version, a sighting, a quarantined entry, a failure or a
+skip, each named with its path and rule, and one bad input never stops the rest."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 import pytest
 from wirearchive.archive import Store, verify
-from wirearchive.crawler.ingest import Ingest, Result
+from wirearchive.crawler.intake import Intake, Result
 from wirearchive.crawler.readers import read_inputs
 from wirearchive.validators import StructuralValidator, default_registry
 
@@ -29,8 +30,9 @@ def store(tmp_path: Path) -> Store:
 
 def _ingest(store: Store, *paths: Path, **options: Any) -> tuple[dict[str, Any], list[Result]]:
     results: list[Result] = []
-    manifest = Ingest(store, on_result=results.append, **options).run([str(p) for p in paths])
-    return manifest, results
+    intake = Intake(store, on_result=results.append, **options)
+    intake.walk([str(p) for p in paths])
+    return intake.close(), results
 
 
 def test_second_ingest_of_the_same_files_is_unchanged(store: Store) -> None:
@@ -43,6 +45,7 @@ def test_second_ingest_of_the_same_files_is_unchanged(store: Store) -> None:
         "unchanged": 0,
         "quarantined": 0,
         "failed": 0,
+        "skipped": 0,
     }
     assert [r.outcome.status for r in results if r.outcome] == ["new"] * items
     second, results = _ingest(store, EXAMPLES)
@@ -88,7 +91,7 @@ def test_provenance_names_the_file_line_bytes_and_steps(store: Store) -> None:
     record = store.get(_items()[1]["uri"])
     assert record is not None
     provenance = record["provenance"]
-    assert provenance["wasDerivedFrom"] == {"path": str(FEED), "line": 2}
+    assert provenance["wasDerivedFrom"] == {"path": str(FEED), "url": FEED.as_uri(), "line": 2}
     assert provenance["capture"]["sha256"] == "sha256:" + hashlib.sha256(raw).hexdigest()
     assert provenance["capture"]["size"] == len(raw)
     assert provenance["run"] == manifest["run"]
@@ -119,6 +122,7 @@ def test_bad_inputs_are_quarantined_and_the_rest_archived(store: Store, tmp_path
         "unchanged": 0,
         "quarantined": 3,
         "failed": 0,
+        "skipped": 0,
     }
     reasons = {r.line: r.reason for r in results if r.reason}
     assert reasons[2] is not None
@@ -207,14 +211,25 @@ def test_a_file_that_vanishes_mid_run_is_counted_failed(store: Store, tmp_path: 
     shutil.copy(EXAMPLES / "sputnik-kz-2024-05-29.json", first)
     shutil.copy(EXAMPLES / "sputnik-kz-2024-05-29.json", second)
 
-    def remove_second(result: Result) -> None:
-        second.unlink(missing_ok=True)
+    sizes: list[int] = []
 
-    ingest = Ingest(store, batch=1, on_result=remove_second)
-    manifest = ingest.run([str(first), str(second)])
+    def remove_second(size: int) -> None:  # called after the walk found it, before reading
+        sizes.append(size)
+        if len(sizes) == 2:
+            second.unlink()
+
+    intake = Intake(store, batch=1, on_bytes=remove_second)
+    intake.walk([str(first), str(second)])
+    manifest = intake.close()
     assert manifest["counts"]["new"] == 1
     assert manifest["counts"]["failed"] == 1
-    assert manifest["failures"] == [f"{second}: No such file or directory"]
+    assert manifest["failures"] == [
+        {
+            "path": str(second),
+            "rule": "input.unreadable",
+            "message": f"{second}: No such file or directory",
+        }
+    ]
 
 
 def test_the_seed_capture_ingests_as_one_valid_record(store: Store) -> None:
