@@ -1168,7 +1168,7 @@ def test_an_item_the_log_cannot_encode_is_refused_at_put_and_the_group_commits(
     writer = store.writer("r")
     writer.put(make_item(1), Capture(b"one", "file:///in/1.json"), profile=PROFILE)
     deep = {**make_item(2), "extra": _nested(900)}
-    with pytest.raises(Unencodable, match="(?i)recursion"):
+    with pytest.raises(Unencodable, match=r"(?i)recursion"):
         writer.put(deep, Capture(b"two", "file:///in/2.json"), profile=PROFILE)
     broken = {**make_item(3), "headline": "caf\udce9"}  # a lone surrogate: not Unicode text
     with pytest.raises(Unencodable, match="surrogates not allowed"):
