@@ -9,15 +9,16 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from wirearchive.archive import Store, verify
-from wirearchive.crawler.intake import Intake, Result
-from wirearchive.crawler.readers import read_inputs
-from wirearchive.validators import StructuralValidator, default_registry
+from wirearchive.crawler.intake import Checker, Intake, Result
+from wirearchive.crawler.readers import Extracted, Source, read_inputs, readers
+from wirearchive.validators import Report, StructuralValidator, default_registry
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 FEED = EXAMPLES / "wire-feed.jsonl"
@@ -279,6 +280,230 @@ def test_both_nitf_samples_ingest_as_valid_records(store: Store) -> None:
     manifest, results = _ingest(store, *sorted(samples.glob("*.xml")))
     assert manifest["counts"]["new"] == 2, [r.reason for r in results]
     assert manifest["counts"]["quarantined"] == 0
+
+
+# --- one input's fault stays that input's -------------------------------------------------
+
+
+def _copy(tmp_path: Path, *names: str) -> list[Path]:
+    copies = []
+    for name in names:
+        item = json.loads((EXAMPLES / "sputnik-kz-2024-05-29.json").read_bytes())
+        item["uri"] = f"urn:wirearchive:test:{Path(name).stem}"
+        (tmp_path / name).write_text(json.dumps(item))
+        copies.append(tmp_path / name)
+    return copies
+
+
+def test_a_rule_that_raises_quarantines_only_its_input(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad, good = _copy(tmp_path, "bad.json", "good.json")
+    real_check = Checker.check
+
+    def check(self: Checker, extracted: Extracted) -> Any:
+        if extracted.path == str(bad):
+            raise RecursionError("maximum recursion depth exceeded")
+        return real_check(self, extracted)
+
+    monkeypatch.setattr(Checker, "check", check)
+    manifest, results = _ingest(store, bad, good)
+    assert manifest["counts"]["new"] == 1
+    assert manifest["counts"]["quarantined"] == 1
+    (quarantined,) = [r for r in results if r.rule]
+    assert (quarantined.path, quarantined.rule) == (str(bad), "ingest.rule-error")
+    assert quarantined.reason is not None
+    assert "RecursionError: maximum recursion depth exceeded" in quarantined.reason
+    assert manifest["validation"]["ingest.rule-error"] == {"errors": 1, "warnings": 0}
+
+
+def test_a_reader_that_raises_quarantines_its_input_with_the_bytes(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feed = tmp_path / "feed.xml"
+    shutil.copy(EXAMPLES / "wire-rss.xml", feed)
+    (good,) = _copy(tmp_path, "good.json")
+    reader = readers()["feed"]
+
+    def read(source: Source, context: Any) -> Any:
+        yield from ()
+        raise ValueError("a library choked on this")
+
+    monkeypatch.setattr(reader, "read", read)
+    manifest, results = _ingest(store, feed, good)
+    assert manifest["counts"]["new"] == 1
+    (quarantined,) = [r for r in results if r.rule]
+    assert (quarantined.rule, quarantined.path) == ("ingest.reader-error", str(feed))
+    assert quarantined.outcome is not None
+    entry = store.quarantine_entry(str(quarantined.outcome.qid))
+    assert entry is not None
+    assert store.capture_bytes(entry["provenance"]["capture"]) == feed.read_bytes()
+
+
+def test_an_item_the_log_cannot_encode_is_quarantined_and_its_group_commits(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checked at put time, so one such item never fails the commit of its whole group."""
+
+    def passes(self: Checker, extracted: Extracted) -> Report:  # the schema engine would raise
+        return Report.from_problems([], path=extracted.path, line=None, schema="profile")
+
+    monkeypatch.setattr(Checker, "check", passes)
+    (good,) = _copy(tmp_path, "good.json")
+    item = json.loads(good.read_bytes())
+    results: list[Result] = []
+    intake = Intake(store, on_result=results.append)
+    for n, headline in enumerate(("fine", "caf\udce9", "fine again")):
+        extracted = Extracted(
+            f"in/{n}.json",
+            "ninjs",
+            "1",
+            b"{}",
+            "application/json",
+            item={
+                **item,
+                "uri": f"urn:wirearchive:test:{n}",
+                "headlines": [{"role": "main", "value": f"Headline: {headline}"}],
+            },
+        )
+        intake.add(extracted, uri=f"file:///in/{n}.json")
+    manifest = intake.close()
+    assert [r.outcome.status if r.outcome else None for r in results] == [
+        "new", "quarantined", "new",
+    ]  # fmt: skip
+    assert results[1].rule == "ingest.unencodable"
+    assert results[1].reason is not None
+    assert "surrogates not allowed" in results[1].reason
+    assert manifest["counts"]["quarantined"] == 1
+    assert verify(store).ok
+
+
+def test_a_file_named_in_bytes_that_are_not_utf8_is_archived_with_its_exact_name(
+    store: Store, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (plain,) = _copy(folder, "plain.json")
+    odd = Path(os.fsdecode(bytes(folder) + b"/caf\xe9.json"))
+    plain.rename(odd)
+    manifest, results = _ingest(store, folder)
+    assert manifest["counts"]["new"] == 1
+    (result,) = results
+    assert result.path == f"{folder}/caf\\xe9.json"
+    record = store.get("urn:wirearchive:test:plain")
+    assert record is not None
+    assert record["provenance"]["wasDerivedFrom"]["path"] == result.path
+    assert record["provenance"]["wasDerivedFrom"]["url"] == odd.as_uri()
+    assert odd.as_uri().endswith("/caf%E9.json")
+    assert manifest["inputs"] == [result.path]
+
+
+def test_two_empty_files_are_two_quarantine_entries_each_naming_its_path(
+    store: Store, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.json", "b.json"):
+        (folder / name).write_bytes(b"")
+    manifest, results = _ingest(store, folder)
+    assert manifest["counts"]["quarantined"] == 2
+    assert len({r.outcome.qid for r in results if r.outcome}) == 2
+    assert sorted(row["path"] for row in store.quarantined()) == [
+        str(folder / "a.json"),
+        str(folder / "b.json"),
+    ]
+    assert store.summary()["quarantined"] == 2 == verify(store).checked["quarantined"]
+    _ingest(store, folder / "a.json")  # the same file again: the same entry, seen twice
+    counts = {row["path"]: row["count"] for row in store.quarantined()}
+    assert counts == {str(folder / "a.json"): 2, str(folder / "b.json"): 1}
+
+
+def test_skipped_entries_are_counted_and_listed_in_the_manifest(
+    store: Store, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _copy(folder, "good.json")
+    (folder / "out.json").symlink_to(EXAMPLES / "sputnik-kz-2024-05-29.json")
+    manifest, results = _ingest(store, folder, tmp_path / "missing.json")
+    assert manifest["counts"]["new"] == 1
+    assert manifest["counts"]["skipped"] == 2
+    assert [(s["path"], s["rule"]) for s in manifest["skipped"]] == [
+        (str(folder / "out.json"), "walk.outside-tree"),
+        (str(tmp_path / "missing.json"), "input.not-found"),
+    ]
+    assert [r.status for r in results if r.outcome is None] == ["skipped", "skipped"]
+
+
+def test_without_a_store_items_are_checked_and_nothing_is_written(tmp_path: Path) -> None:
+    checked: list[tuple[str, bool]] = []
+    results: list[Result] = []
+    intake = Intake(
+        None,
+        on_checked=lambda extracted, report: checked.append((extracted.path, report.valid)),
+        on_result=results.append,
+    )
+    intake.walk([str(FEED)])
+    manifest = intake.close()
+    assert len(checked) == len(FEED.read_text().splitlines())
+    assert {r.status for r in results} == {"checked"}
+    assert manifest["counts"]["new"] == 0
+
+
+# Everything is imported before privileges drop: the interpreter may live where nobody
+# cannot read (pyenv under /root).
+UNREADABLE_AS_NOBODY = """
+import os, pwd, sys
+from wirearchive.crawler.cli import main
+from wirearchive.crawler import intake
+from wirearchive.crawler.readers import readers
+from wirearchive.validators import default_registry
+readers(), default_registry(), intake.Checker(), intake.software_versions()
+nobody = pwd.getpwnam("nobody")
+os.setgid(nobody.pw_gid)
+os.setuid(nobody.pw_uid)
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_file_its_reader_may_not_open_fails_alone(tmp_path: Path) -> None:
+    """Really unreadable: the command runs as nobody (root reads mode-000 files)."""
+    if os.geteuid() != 0:
+        pytest.fail("this test drops privileges, so it runs as root")
+    shared = Path(tempfile.mkdtemp(prefix="wirearchive-nobody-"))
+    try:
+        shared.chmod(0o755)
+        folder = shared / "in"
+        folder.mkdir()
+        folder.chmod(0o755)
+        locked, good = _copy(folder, "locked.json", "good.json")
+        locked.chmod(0o000)
+        good.chmod(0o644)
+        archive = shared / "archive"
+        archive.mkdir()
+        archive.chmod(0o777)
+        ingest = subprocess.run(
+            [sys.executable, "-c", UNREADABLE_AS_NOBODY, "ingest", "--archive", str(archive),
+             "--events", str(folder)],
+            capture_output=True, text=True, cwd=shared,
+        )  # fmt: skip
+        assert ingest.returncode == 1, ingest.stderr
+        assert "Traceback" not in ingest.stderr
+        *events, counts = (json.loads(line) for line in ingest.stdout.splitlines())
+        assert (counts["new"], counts["failed"]) == (1, 1)
+        failed = next(e for e in events if e["status"] == "failed")
+        assert (failed["path"], failed["rule"]) == (str(locked), "input.unreadable")
+        assert "Permission denied" in failed["reason"]
+        validate = subprocess.run(
+            [sys.executable, "-c", UNREADABLE_AS_NOBODY, "validate", "--json", str(folder)],
+            capture_output=True, text=True, cwd=shared,
+        )  # fmt: skip
+        assert validate.returncode == 1, validate.stderr
+        first, second = (json.loads(line) for line in validate.stdout.splitlines())
+        assert [e["rule"] for e in second["errors"]] == ["input.unreadable"]
+        assert first["valid"] is True
+    finally:
+        shutil.rmtree(shared)
 
 
 # --- the mixed folder: every kind of good and bad input, through the real command ----------
