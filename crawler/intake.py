@@ -401,7 +401,14 @@ class Intake:
         self._writer.not_modified(item_id, capture, provenance={"wasDerivedFrom": derived})
         self._queue(_Waiting(url, None, None, None, None))
 
-    def fail(self, name: str, problem: Problem, *, line: int | None = None, **facts: Any) -> None:
+    def fail(
+        self,
+        name: str,
+        problem: Problem,
+        *,
+        line: int | None = None,
+        facts: dict[str, Any] | None = None,
+    ) -> None:
         """An input that gave nothing to keep (unreadable, a failed fetch): named, counted."""
         self.counts.failed += 1
         self.failures.append(
@@ -410,18 +417,18 @@ class Intake:
                 "rule": problem.rule,
                 "message": problem.message,
                 **({"line": line} if line else {}),
-                **facts,
+                **(facts or {}),
             }
         )
         self._report(
             Result(name, line, None, f"{problem.rule}: {problem.message}", "failed", problem.rule)
         )
 
-    def skip(self, name: str, problem: Problem, **facts: Any) -> None:
+    def skip(self, name: str, problem: Problem, facts: dict[str, Any] | None = None) -> None:
         """An entry not read on purpose (a link out of the folder, robots.txt): named."""
         self.counts.skipped += 1
         self.skipped.append(
-            {self.label: name, "rule": problem.rule, "message": problem.message, **facts}
+            {self.label: name, "rule": problem.rule, "message": problem.message, **(facts or {})}
         )
         self._report(
             Result(name, None, None, f"{problem.rule}: {problem.message}", "skipped", problem.rule)

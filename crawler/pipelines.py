@@ -299,6 +299,6 @@ class ArchivePipeline:
         problem = Problem(rule=failed.rule, message=failed.message)
         facts = {"via": failed.via} if failed.via else {}
         if failed.skipped:
-            self.intake.skip(failed.url, problem, **facts)
+            self.intake.skip(failed.url, problem, facts)
         else:
-            self.intake.fail(failed.url, problem, **facts)
+            self.intake.fail(failed.url, problem, facts=facts)
