@@ -12,6 +12,7 @@ batch goes on and the input is quarantined with its reason.
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -58,7 +59,7 @@ class Source:
     @classmethod
     def from_path(cls, path: Path) -> Source:
         """A file; its URI names the file itself (absolute, links inside the path kept)."""
-        return cls(printable(path), path.absolute().as_uri(), path=path)
+        return cls(printable(path), Path(os.path.abspath(path)).as_uri(), path=path)
 
     @classmethod
     def from_bytes(cls, data: bytes, url: str, name: str | None = None) -> Source:
