@@ -188,7 +188,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     except _UsageError as exc:
         print(exc, file=stderr)
         return EXIT_USAGE
-    except (SchemaNotFound, ArchiveError, sqlite3.Error, ValueError) as exc:
+    except (SchemaNotFound, ArchiveError, sqlite3.Error) as exc:
         print(f"wirearchive: {exc}", file=stderr)
         return EXIT_USAGE
     except OSError as exc:  # an archive folder we may not create or write, a full disk
