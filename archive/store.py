@@ -155,17 +155,51 @@ class _Group:
 
 
 def quarantine_id(capture: Capture | None, provenance: Mapping[str, Any], report: Any) -> str:
-    """Same bad bytes, same id, so a feed that keeps sending them makes one entry.
+    """One entry per input and content: the same file re-sent keeps its id (and counts).
 
-    Entries of one file (a feed's items, a newsMessage's items) share the file's bytes; the
-    ``#part=`` fragment of the capture's target URI tells them apart.
+    The basis is where the bytes came from (the capture's target URI, with its ``#line=``
+    or ``#part=`` fragment for one line or item of a file) and their hash, so two files
+    holding the same bytes (two empty files) are two entries, each naming its own path,
+    while a feed that keeps sending the same bad bytes from one URL makes one. The WARC
+    still keeps such bytes once.
     """
-    known = capture.sha256 if capture else provenance.get("capture", {}).get("sha256")
-    basis = known or sha256(orjson.dumps([provenance.get("wasDerivedFrom"), report]))
-    fragment = capture.target_uri.partition("#")[2] if capture else ""
-    if fragment.startswith("part="):
-        basis = sha256(f"{basis}#{fragment}".encode())
-    return "q-" + basis.removeprefix("sha256:")[:20]
+    if capture is not None:
+        return "q-" + sha256(f"{capture.target_uri}\n{capture.sha256}".encode())[7:27]
+    known = provenance.get("capture", {}).get("sha256")
+    derived = provenance.get("wasDerivedFrom")
+    return "q-" + sha256(orjson.dumps([derived, known or report]))[7:27]
+
+
+class Unencodable(ValueError):
+    """A record the log cannot hold: nested too deep, or text that is not valid Unicode.
+
+    Raised by `Writer.put` at once, so one such item becomes its input's quarantine entry
+    instead of failing the whole commit group later.
+    """
+
+
+def unencodable(value: Any) -> str | None:
+    """Why orjson (the log's encoder) refuses `value`, or None when it does not."""
+    try:
+        orjson.dumps(value)
+    except (TypeError, RecursionError) as exc:  # orjson.JSONEncodeError is a TypeError
+        return str(exc) or type(exc).__name__
+    return None
+
+
+def _escaped(value: Any) -> Any:
+    """`value` with lone surrogates in its strings escaped, so the log can hold it."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        return value
+    if isinstance(value, dict):
+        return {_escaped(key): _escaped(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_escaped(item) for item in value]
+    return value
 
 
 class Writer:
@@ -193,12 +227,17 @@ class Writer:
         uri = item.get("uri")
         if not isinstance(uri, str) or not uri:
             raise ValueError("an archived item needs a uri, its id in the archive")
-        normalized = nfc(dict(item))
-        digest = sha256(canonical_bytes(normalized, is_nfc=True))
+        try:
+            normalized = nfc(dict(item))
+            digest = sha256(canonical_bytes(normalized, is_nfc=True))
+        except (TypeError, RecursionError) as exc:  # too deep, or a lone surrogate
+            raise Unencodable(f"the item cannot be archived: {exc or type(exc).__name__}") from None
         kept = [{"path": w["path"], "rule": w["rule"], "message": w["message"]} for w in warnings]
-        self._pending.append(
-            _Put(normalized, digest, capture, dict(provenance or {}), kept, profile)
-        )
+        facts = dict(provenance or {})
+        problem = unencodable([facts, kept])
+        if problem is not None:
+            raise Unencodable(f"the provenance cannot be archived: {problem}")
+        self._pending.append(_Put(normalized, digest, capture, facts, kept, profile))
 
     def quarantine(
         self,
@@ -210,10 +249,22 @@ class Writer:
         path: str | None = None,
         line: int | None = None,
     ) -> None:
-        """Queue an input that failed, with everything needed to see why and retry it."""
-        facts = dict(provenance or {})
-        qid = quarantine_id(capture, facts, report)
-        self._pending.append(_Quarantine(qid, capture, dict(report), item, facts, path, line))
+        """Queue an input that failed, with everything needed to see why and retry it.
+
+        Never refuses what the log cannot encode: an item nested too deep is left out (the
+        raw bytes are kept) and text with lone surrogates is escaped, so a quarantine entry
+        can always be written.
+        """
+        facts: dict[str, Any] = dict(provenance or {})
+        kept_report: dict[str, Any] = dict(report)
+        if item is not None and (problem := unencodable(item)) is not None:
+            item = None
+            note = {"name": "not-kept", "detail": f"the item cannot be encoded: {problem}"}
+            facts["steps"] = [*facts.get("steps", []), note]
+        if unencodable([kept_report, facts, path]) is not None:
+            kept_report, facts, path = _escaped(kept_report), _escaped(facts), _escaped(path)
+        qid = quarantine_id(capture, facts, kept_report)
+        self._pending.append(_Quarantine(qid, capture, kept_report, item, facts, path, line))
 
     def not_modified(
         self, item_id: str, capture: Capture, *, provenance: Mapping[str, Any] | None = None

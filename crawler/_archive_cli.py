@@ -8,14 +8,15 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TextIO
 
 import orjson
 from wirearchive.archive import ArchiveError, Store, resolve_location, verify
-from wirearchive.validators import DEFAULT_MAX_BYTES
+from wirearchive.validators import DEFAULT_MAX_BYTES, Problem, Report, walk
 
-from .ingest import Checker, Ingest, Result
-from .readers import ReadContext, read_inputs, readers
+from .intake import Intake, Result
+from .readers import Extracted, readers, unreadable
 
 __all__ = ["COMMANDS", "add_archive_commands"]
 
@@ -228,9 +229,7 @@ def _progress(stderr: TextIO, total: int, enabled: bool) -> Iterator[Callable[[i
 
 
 def _ingest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from .readers import collect_inputs
-
-    total = sum(path.stat().st_size for path in collect_inputs(args.paths))
+    total = sum(_size(walked.path) for walked in walk(args.paths) if walked.problem is None)
     problems: list[Result] = []
 
     def on_result(result: Result) -> None:
@@ -241,7 +240,7 @@ def _ingest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             problems.append(result)
 
     with _store(args) as store, _progress(stderr, total, not args.events) as advance:
-        ingest = Ingest(
+        intake = Intake(
             store,
             source=args.source,
             command=["wirearchive", *args.argv],
@@ -251,7 +250,8 @@ def _ingest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             on_result=on_result,
             on_bytes=advance,
         )
-        manifest = ingest.run(args.paths)
+        intake.walk(args.paths)
+        manifest = intake.close()
     counts = manifest["counts"]
     if args.json or args.events:
         _print_json(stdout, {"run": manifest["run"], **counts}, pretty=False)
@@ -259,15 +259,24 @@ def _ingest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         console = _console(stdout)
         for result in problems:
             where = result.path if result.line is None else f"{result.path}:{result.line}"
-            console.print(f"{where}: quarantined: {result.reason}", style="red")
+            status = result.outcome.status if result.outcome else result.status
+            console.print(f"{where}: {status}: {result.reason}", style="red", markup=False)
         total_inputs = sum(counts.values())
         console.print(
             f"{manifest['run']}: {total_inputs} input{'s' if total_inputs != 1 else ''}: "
             f"{counts['new']} new, {counts['updated']} updated, {counts['unchanged']} "
-            f"unchanged, {counts['quarantined']} quarantined, {counts['failed']} failed",
-            style="red" if counts["quarantined"] or counts["failed"] else "green",
+            f"unchanged, {counts['quarantined']} quarantined, {counts['failed']} failed, "
+            f"{counts['skipped']} skipped",
+            style="red" if intake.counts.problems else "green",
         )
-    return EXIT_PROBLEMS if counts["quarantined"] or counts["failed"] else EXIT_OK
+    return EXIT_PROBLEMS if intake.counts.problems else EXIT_OK
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # gone since the walk: the intake names it when it gets there
+        return 0
 
 
 def _checked_format(name: str | None) -> str | None:
@@ -279,42 +288,72 @@ def _checked_format(name: str | None) -> str | None:
 
 
 def _extract(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    checker = Checker()
+    """A dry run: the same intake with no store; each item printed as it is checked."""
     invalid = 0
     console = None if args.json else _console(stdout)
-    context = ReadContext(max_bytes=args.max_bytes)
-    for extracted in read_inputs(args.paths, format=_checked_format(args.format), context=context):
-        report = checker.check(extracted)
+
+    def on_checked(extracted: Extracted, report: Report) -> None:
+        nonlocal invalid
         invalid += not report.valid
-        if console is None:
-            line: dict[str, Any] = {
-                "path": extracted.path,
-                "item": extracted.item,
-                "report": report.to_dict(),
-            }
-            if extracted.line is not None:
-                line["line"] = extracted.line
-            if extracted.part is not None:
-                line["part"] = extracted.part
-            stdout.write(orjson.dumps(line).decode() + "\n")
-            continue
-        where = extracted.path if extracted.line is None else f"{extracted.path}:{extracted.line}"
-        if extracted.part:
-            where += f" ({extracted.part})"
-        verdict = "valid" if report.valid else "invalid"
-        console.print(
-            f"{where}: {extracted.reader}: {verdict}",
-            style="green" if report.valid else "red",
-            markup=False,
-        )
-        if extracted.item is not None:
-            console.print(
-                orjson.dumps(extracted.item, option=orjson.OPT_INDENT_2).decode(), markup=False
-            )
-        for problem in [*report.errors, *report.warnings]:
-            label = problem.rule if problem in report.errors else f"{problem.rule} (warning)"
-            console.print(f"  {problem.json_path}: {label}: {problem.message}", markup=False)
+        _print_extracted(stdout, console, extracted, report)
+
+    def on_result(result: Result) -> None:
+        nonlocal invalid
+        if result.status in ("failed", "skipped"):  # never read: no reader, no item
+            invalid += 1
+            problem = Problem(rule=result.rule or "input.unreadable", message=result.reason or "")
+            report = Report.from_problems([problem], path=result.path, line=None, schema=None)
+            extracted = unreadable(result.path, problem.message, problem.rule)
+            _print_extracted(stdout, console, extracted, report)
+
+    intake = Intake(
+        None,
+        format=_checked_format(args.format),
+        max_bytes=args.max_bytes,
+        on_checked=on_checked,
+        on_result=on_result,
+    )
+    intake.walk(args.paths)
+    intake.close()
     return EXIT_PROBLEMS if invalid else EXIT_OK
+
+
+def _print_extracted(stdout: TextIO, console: Any, extracted: Extracted, report: Report) -> None:
+    if console is None:
+        line: dict[str, Any] = {
+            "path": extracted.path,
+            "item": extracted.item,
+            "report": report.to_dict(),
+        }
+        if extracted.line is not None:
+            line["line"] = extracted.line
+        if extracted.part is not None:
+            line["part"] = extracted.part
+        try:
+            stdout.write(orjson.dumps(line).decode() + "\n")
+        except TypeError as exc:  # an item nested deeper than JSON output allows
+            line["item"] = None
+            line["itemError"] = f"the item cannot be printed as JSON: {exc}"
+            stdout.write(orjson.dumps(line).decode() + "\n")
+        return
+    where = extracted.path if extracted.line is None else f"{extracted.path}:{extracted.line}"
+    if extracted.part:
+        where += f" ({extracted.part})"
+    verdict = "valid" if report.valid else "invalid"
+    console.print(
+        f"{where}: {extracted.reader}: {verdict}",
+        style="green" if report.valid else "red",
+        markup=False,
+    )
+    if extracted.item is not None:
+        try:
+            shown = orjson.dumps(extracted.item, option=orjson.OPT_INDENT_2).decode()
+        except TypeError as exc:
+            shown = f"(the item cannot be printed as JSON: {exc})"
+        console.print(shown, markup=False)
+    for problem in [*report.errors, *report.warnings]:
+        label = problem.rule if problem in report.errors else f"{problem.rule} (warning)"
+        console.print(f"  {problem.json_path}: {label}: {problem.message}", markup=False)
 
 
 def _show(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

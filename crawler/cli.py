@@ -2,8 +2,8 @@
 
 `main` is the console entry point; `run` does the work against the streams it is given,
 so tests call it directly. Exit codes: 0 all good, 1 some input invalid or quarantined,
-or a problem found (the rest still processed), 2 usage error or a fatal fault (an
-unreadable path, an archive that cannot be opened).
+or a problem found (the rest still processed: an unreadable or missing path is one
+such input), 2 usage error or a fatal fault (an archive that cannot be opened).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from wirearchive.validators import (
     AUTO,
     PROFILE,
     Document,
-    InputError,
+    Problem,
     Report,
     SchemaNotFound,
     Validator,
@@ -162,11 +162,19 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def _reports(validator: Validator, documents: Iterable[Document]) -> Iterable[Report]:
+    """One report per document; a rule or the schema engine raising is that document's error."""
     for doc in documents:
         if doc.problem is not None:
             yield validator.invalid_input(doc.problem, path=doc.path, line=doc.line)
-        else:
+            continue
+        try:
             yield validator.validate(doc.data, path=doc.path, line=doc.line)
+        except Exception as exc:  # noqa: BLE001 - one document must not stop the others
+            problem = Problem(
+                rule="validate.rule-error",
+                message=f"checking the document failed: {type(exc).__name__}: {exc}"[:500],
+            )
+            yield validator.invalid_input(problem, path=doc.path, line=doc.line)
 
 
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
@@ -180,7 +188,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     except _UsageError as exc:
         print(exc, file=stderr)
         return EXIT_USAGE
-    except (InputError, SchemaNotFound, ArchiveError, sqlite3.Error) as exc:
+    except (SchemaNotFound, ArchiveError, sqlite3.Error) as exc:
         print(f"wirearchive: {exc}", file=stderr)
         return EXIT_USAGE
     except OSError as exc:  # an archive folder we may not create or write, a full disk

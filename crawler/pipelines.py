@@ -3,35 +3,25 @@
 Spiders yield one of three items per article request: a `CrawledPage` (a response and
 what the HTML reader made of it), a `NotModifiedPage` (the server answered 304) or a
 `FetchFailed` (404, off-site redirect, too large, retries exhausted...). `ArchivePipeline`
-validates pages with `Checker`, puts valid ones, quarantines invalid ones (and drops them
-with `DropItem` naming the rule and the JSON path), records 304s as sightings and failures
-as per-URL errors, commits every ``WIREARCHIVE_BATCH`` items, and writes the run manifest
-when the spider closes.
+hands each one to an `Intake`, the same one `ingest` uses: it validates pages, puts valid
+ones, quarantines invalid ones (the pipeline drops them with `DropItem` naming the rule and
+the JSON path), records 304s as sightings and failures as per-URL errors, commits every
+``WIREARCHIVE_BATCH`` items, and writes the run manifest when the spider closes.
 """
 
 from __future__ import annotations
 
-import time
 import weakref
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from scrapy.exceptions import DropItem, NotConfigured
-from wirearchive.archive import Capture, Store, Writer, new_run_id, resolve_location
+from wirearchive.archive import Capture, Store, resolve_location
 from wirearchive.archive.lock import CrawlLock
+from wirearchive.validators import Problem, Report
 
-from .ingest import (
-    Checker,
-    Counts,
-    check_extracted,
-    count_rules,
-    extraction_provenance,
-    quarantine_reason,
-    run_manifest,
-    utc_now,
-)
+from .intake import Counts, Intake, Result, quarantine_reason, utc_now
 from .readers import Extracted, step
 
 __all__ = [
@@ -100,7 +90,7 @@ def archive_store(crawler: Any) -> Store | None:
 
 
 class ArchivePipeline:
-    """Validate and archive crawled pages; see the module's docstring."""
+    """Validate and archive crawled pages through an `Intake`; see the module's docstring."""
 
     def __init__(
         self,
@@ -115,29 +105,29 @@ class ArchivePipeline:
         close_store: bool = False,
     ) -> None:
         self.store = store
-        self.source = source
-        self.batch = max(1, batch)
-        #: Seconds the oldest queued page may wait before its group is committed.
-        self.max_delay = max_delay
-        self.command = list(command)
         self.stats = stats
         self.archive = archive
         self.close_store = close_store
-        self.run_id = new_run_id()
-        self.counts = Counts()
-        self.rules: Counter[tuple[str, str]] = Counter()
-        self.failures: list[dict[str, Any]] = []
-        self.skipped: list[dict[str, Any]] = []
-        self.quarantined: list[dict[str, Any]] = []
-        self.inputs: list[str] = []
         self.manifest: dict[str, Any] | None = None
-        self._checker = Checker()
-        self._writer: Writer | None = None
-        self._waiting: list[tuple[str, str | None]] = []
+        #: Quarantined pages count towards the group too, and a slow crawl commits every
+        #: `max_delay` seconds, so a kill loses at most one short group.
+        self.intake = Intake(
+            store,
+            source=source,
+            command=list(command),
+            batch=batch,
+            max_delay=max_delay,
+            label="url",
+            on_checked=self._checked,
+            on_result=self._result,
+        )
+        self.run_id = self.intake.run_id
         self._lock: CrawlLock | None = None
-        self._started = utc_now()
-        self._clock = time.monotonic()
-        self._oldest = self._clock
+        self._open = False
+
+    @property
+    def counts(self) -> Counts:
+        return self.intake.counts
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
@@ -166,52 +156,31 @@ class ArchivePipeline:
     def open_spider(self) -> None:
         if self.archive is not None:
             self._lock = CrawlLock.acquire(resolve_location(self.archive))
-        self._writer = self.store.writer(self.run_id, source=self.source)
-        self._started = utc_now()
-        self._clock = time.monotonic()
+        self.intake.started = utc_now()
+        self._open = True
         if self.stats is not None:
             self.stats.set_value("wirearchive/run", self.run_id)
 
     def process_item(self, item: Any) -> Any:
-        if self._writer is None:
+        if not self._open:
             self.open_spider()
-        writer = self._writer
-        assert writer is not None
-        if not writer:
-            self._oldest = time.monotonic()
         try:
             if isinstance(item, CrawledPage):
                 self._page(item)  # raises DropItem for a quarantined page
             elif isinstance(item, NotModifiedPage):
-                self._not_modified(item)
+                derived = {"url": item.url, **item.derived}
+                self.intake.not_modified(item.url, item.item_id, item.capture, derived)
+                self._stat("not-modified")
             elif isinstance(item, FetchFailed):
                 self._failed(item)
         finally:
-            # Quarantined pages count towards the group too, and a slow crawl commits
-            # every `max_delay` seconds, so a kill loses at most one short group.
-            if writer and (
-                len(writer) >= self.batch or time.monotonic() - self._oldest >= self.max_delay
-            ):
-                self.commit()
+            if self.intake.due():  # a slow crawl commits on time, not only when full
+                self.intake.commit()
         return item
 
     def close_spider(self) -> None:
         try:
-            self.commit()
-            self.manifest = run_manifest(
-                run_id=self.run_id,
-                command=self.command,
-                started=self._started,
-                counts=self.counts,
-                rules=self.rules,
-                failures=self.failures,
-                inputs=self.inputs,
-                source=self.source,
-            )
-            self.manifest["quarantined"] = self.quarantined
-            self.manifest["skipped"] = self.skipped
-            self.manifest["seconds"] = round(time.monotonic() - self._clock, 3)
-            self.store.finish_run(self.manifest)
+            self.manifest = self.intake.close()
         finally:
             if self._lock is not None:
                 self._lock.release()
@@ -219,82 +188,49 @@ class ArchivePipeline:
             if self.close_store:
                 self.store.close()
 
+    def commit(self) -> None:
+        """Make the queued group durable and count its outcomes."""
+        self.intake.commit()
+
     # -- the steps -------------------------------------------------------------------------
 
     def _stat(self, key: str, count: int = 1) -> None:
         if self.stats is not None:
             self.stats.inc_value(f"wirearchive/{key}", count)
 
-    def _page(self, page: CrawledPage) -> None:
-        writer = self._writer
-        assert writer is not None
-        extracted = page.extracted
-        self.inputs.append(page.url)
-        schema_uri = self._checker.schema_uri(extracted.schema)
-        derived = {"url": page.url, **page.derived}
-        provenance = extraction_provenance(extracted, schema_uri, derived)
-        provenance["steps"][:0] = [
-            step(
-                "fetch", f"HTTP {page.capture.http.status if page.capture.http else '?'} {page.url}"
-            ),
-            *page.steps,
-        ]
-        report = check_extracted(self._checker, extracted, provenance)
-        count_rules(self.rules, report)
+    def _checked(self, extracted: Extracted, report: Report) -> None:
         for problem in (*report.errors, *report.warnings):
             self._stat(f"rule/{problem.rule}")
-        if report.valid and extracted.item is not None:
-            self._waiting.append((page.url, None))
-            writer.put(
-                extracted.item,
-                page.capture,
-                provenance=provenance,
-                warnings=[w.to_dict() for w in report.warnings],
-                profile=schema_uri,
-            )
-            return
-        reason = quarantine_reason(report) or "quarantined"
-        self._waiting.append((page.url, reason))
-        writer.quarantine(
+
+    def _result(self, result: Result) -> None:
+        if result.outcome is not None:
+            self._stat(result.outcome.status)
+        elif result.status == "failed":
+            self._stat("failed")
+            self._stat(f"error/{result.rule}")
+        elif result.status == "skipped":
+            self._stat("skipped")
+
+    def _page(self, page: CrawledPage) -> None:
+        self.intake.inputs.append(page.url)
+        status = page.capture.http.status if page.capture.http else "?"
+        report = self.intake.add(
+            page.extracted,
             capture=page.capture,
-            report=report.to_dict(),
-            item=extracted.item,
-            provenance=provenance,
-            path=page.url,
+            derived={"url": page.url, **page.derived},
+            steps=[step("fetch", f"HTTP {status} {page.url}"), *page.steps],
         )
-        best = report.best_error
+        if report is not None and report.valid:
+            return
+        best = report.best_error if report is not None else None
         where = f"{best.rule} at {best.json_path}" if best else "no item"
+        reason = (quarantine_reason(report) if report else None) or "quarantined"
         raise DropItem(f"quarantined {page.url}: {where}: {reason}")
 
-    def _not_modified(self, page: NotModifiedPage) -> None:
-        writer = self._writer
-        assert writer is not None
-        self.inputs.append(page.url)
-        self._waiting.append((page.url, None))
-        derived = {"url": page.url, **page.derived}
-        writer.not_modified(page.item_id, page.capture, provenance={"wasDerivedFrom": derived})
-        self._stat("not-modified")
-
     def _failed(self, failed: FetchFailed) -> None:
+        problem = Problem(rule=failed.rule, message=failed.message)
+        facts = {"via": failed.via} if failed.via else {}
         if failed.skipped:
-            self.skipped.append(failed.to_dict())
-            self._stat("skipped")
-            return
-        self.counts.failed += 1
-        self.failures.append(failed.to_dict())
-        self._stat("failed")
-        self._stat(f"error/{failed.rule}")
-
-    def commit(self) -> None:
-        """Make the queued group durable and count its outcomes."""
-        writer = self._writer
-        waiting = self._waiting
-        if writer is None or not waiting:
-            return
-        outcomes = writer.commit()  # if it raises, the group stays queued, and so do these
-        self._waiting = []
-        for (url, reason), outcome in zip(waiting, outcomes, strict=True):
-            self.counts.add(outcome.status)
-            self._stat(outcome.status)
-            if outcome.status == "quarantined":
-                self.quarantined.append({"url": url, "qid": outcome.qid, "reason": reason})
+            self.intake.skip(failed.url, problem, facts)
+        else:
+            self.intake.fail(failed.url, problem, facts=facts)

@@ -41,14 +41,25 @@ def test_wheel_has_only_the_wirearchive_namespace(tmp_path: Path) -> None:
 
 
 def test_an_editable_install_finds_the_schemas(tmp_path: Path) -> None:
-    """`pip install -e .` must work as the wheel does: every package, the schemas included."""
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--prefix", str(tmp_path), "-e", str(ROOT)],
+    """`pip install -e .` must work as the wheel does: every package, the schemas included.
+
+    The editable wheel is built with the PEP 660 hook and unpacked into a folder of its
+    own: installing it with pip, even under ``--prefix``, would uninstall the copy the
+    test environment runs from.
+    """
+    build = (
+        "import sys, setuptools.build_meta as backend\nprint(backend.build_editable(sys.argv[1]))\n"
+    )
+    made = subprocess.run(
+        [sys.executable, "-c", build, str(tmp_path)],
+        cwd=ROOT,
         check=True,
         capture_output=True,
-    )  # fmt: skip
-    [site_dir] = tmp_path.glob("lib/python*/site-packages")
+        text=True,
+    )
+    wheel = tmp_path / made.stdout.strip().splitlines()[-1]
+    site_dir = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site_dir)
     # -S: only the editable install is on the path, not the copy the test venv holds.
     code = (
         f"import site; site.addsitedir({str(site_dir)!r})\n"

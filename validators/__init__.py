@@ -7,13 +7,14 @@
 """
 
 from .detect import Detection, VersionDetector
-from .inputs import DEFAULT_MAX_BYTES, Document, InputError, collect_files, read_documents
+from .inputs import DEFAULT_MAX_BYTES, Document, is_lines, read_documents, read_stream
 from .problems import Problem, Severity, format_json_path, rank
 from .registry import NINJS_VERSIONS, PROFILE, SchemaNotFound, SchemaRegistry, default_registry
 from .report import Report
 from .rules import RULES, Rule, RuleContext
 from .structural import Engine, ReferenceValidator, StructuralValidator
 from .validator import AUTO, Validator
+from .walk import Walked, printable, walk
 
 __all__ = [
     "AUTO",
@@ -24,7 +25,6 @@ __all__ = [
     "Detection",
     "Document",
     "Engine",
-    "InputError",
     "Problem",
     "ReferenceValidator",
     "Report",
@@ -36,9 +36,13 @@ __all__ = [
     "StructuralValidator",
     "Validator",
     "VersionDetector",
-    "collect_files",
+    "Walked",
     "default_registry",
     "format_json_path",
+    "is_lines",
+    "printable",
     "rank",
     "read_documents",
+    "read_stream",
+    "walk",
 ]

@@ -3,15 +3,16 @@ line) and directories (recursively).
 
 Reading never raises for bad content: truncated JSON, a wrong encoding, binary data and
 oversized input each become a `Document` that carries the `Problem` instead of data, so
-the batch goes on and the bad input is reported with its file and line. Only a path
-that cannot be read at all raises `InputError`, before any work starts.
+the batch goes on and the bad input is reported with its file and line. A path that
+cannot be read at all (missing, a dangling link, a FIFO) is such a document too: one bad
+path never stops the others.
 """
 
 from __future__ import annotations
 
 import codecs
 import os
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -19,8 +20,15 @@ from typing import Any, BinaryIO
 import orjson
 
 from .problems import Problem
+from .walk import walk
 
-__all__ = ["DEFAULT_MAX_BYTES", "Document", "InputError", "collect_files", "read_documents"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "Document",
+    "is_lines",
+    "read_documents",
+    "read_stream",
+]
 
 #: The largest single document (a .json file or one JSONL line) we parse.
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -36,10 +44,6 @@ _UTF16_32_BOMS = (
 )
 
 
-class InputError(OSError):
-    """A path that does not exist or cannot be read; it is named in the message."""
-
-
 @dataclass(frozen=True, slots=True)
 class Document:
     """One document read from a file: its data, or the problem that kept it from parsing."""
@@ -51,35 +55,6 @@ class Document:
     #: The exact bytes the document was read from (a line without its newline); None
     #: when they were not read because the input is over the size limit.
     raw: bytes | None = None
-
-
-def collect_files(
-    paths: Iterable[str | os.PathLike[str]], *, suffixes: Collection[str] | None = _SUFFIXES
-) -> list[Path]:
-    """Expand the paths to the files to read, checking each exists and can be read.
-
-    Folders are searched recursively for files with one of `suffixes` (any file when
-    None); hidden files and folders are left out. A file named directly is always taken.
-    """
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found += sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and (suffixes is None or p.suffix.lower() in suffixes)
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise InputError(f"{raw}: no such file or directory")
-    for path in found:
-        if not os.access(path, os.R_OK):
-            raise InputError(f"{path}: permission denied")
-    return found
 
 
 def _problem(rule: str, message: str) -> Problem:
@@ -152,13 +127,12 @@ def _too_large(limit: int) -> Problem:
     return _problem("input.too-large", f"larger than the {limit:,}-byte limit; not parsed")
 
 
-def _read_whole(path: Path, limit: int) -> Document:
-    with path.open("rb") as handle:
-        data = handle.read(limit + 1)
+def _read_whole(handle: BinaryIO, name: str, limit: int) -> Document:
+    data = handle.read(limit + 1)
     if len(data) > limit:
-        return Document(str(path), None, problem=_too_large(limit))
+        return Document(name, None, problem=_too_large(limit))
     parsed, problem = parse(data)
-    return Document(str(path), None, parsed, problem, data)
+    return Document(name, None, parsed, problem, data)
 
 
 def _skip_rest_of_line(handle: BinaryIO) -> None:
@@ -167,28 +141,51 @@ def _skip_rest_of_line(handle: BinaryIO) -> None:
             return
 
 
-def _read_lines(path: Path, limit: int) -> Iterator[Document]:
-    name = str(path)
-    with path.open("rb") as handle:
-        number = 0
-        while line := handle.readline(limit + 1):
-            number += 1
-            if len(line) > limit and not line.endswith(b"\n"):
-                _skip_rest_of_line(handle)
-                yield Document(name, number, problem=_too_large(limit))
-                continue
-            if not line.strip():
-                continue
-            parsed, problem = parse(line)
-            yield Document(name, number, parsed, problem, line.removesuffix(b"\n"))
+def _read_lines(handle: BinaryIO, name: str, limit: int) -> Iterator[Document]:
+    number = 0
+    while line := handle.readline(limit + 1):
+        number += 1
+        if len(line) > limit and not line.endswith(b"\n"):
+            _skip_rest_of_line(handle)
+            yield Document(name, number, problem=_too_large(limit))
+            continue
+        if not line.strip():
+            continue
+        parsed, problem = parse(line)
+        yield Document(name, number, parsed, problem, line.removesuffix(b"\n"))
+
+
+def is_lines(name: str) -> bool:
+    """Whether a file of this name holds JSON Lines (one document per line)."""
+    return Path(name).suffix.lower() in _LINE_SUFFIXES
+
+
+def read_stream(
+    handle: BinaryIO, name: str, *, lines: bool, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Document]:
+    """The documents in an open binary stream: one, or one per line; `name` labels them."""
+    if lines:
+        yield from _read_lines(handle, name, max_bytes)
+    else:
+        yield _read_whole(handle, name, max_bytes)
 
 
 def read_documents(
     paths: Iterable[str | os.PathLike[str]], *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Iterator[Document]:
-    """Every document under the paths, in order; see the module docstring."""
-    for path in collect_files(paths):
-        if path.suffix.lower() in _LINE_SUFFIXES:
-            yield from _read_lines(path, max_bytes)
-        else:
-            yield _read_whole(path, max_bytes)
+    """Every document under the paths, in order; see the module docstring.
+
+    An entry the walk left out (not found, a dangling link, a link out of the folder) and
+    a file that cannot be opened are each one document carrying the problem.
+    """
+    for walked in walk(paths, suffixes=_SUFFIXES):
+        name = walked.name
+        if walked.problem is not None:
+            yield Document(name, None, problem=walked.problem)
+            continue
+        try:
+            with walked.path.open("rb") as handle:
+                yield from read_stream(handle, name, lines=is_lines(name), max_bytes=max_bytes)
+        except OSError as exc:
+            problem = _problem("input.unreadable", f"{name}: {exc.strerror or exc}")
+            yield Document(name, None, problem=problem)

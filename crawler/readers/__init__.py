@@ -1,8 +1,10 @@
-"""Readers: one module per input format, chosen from the content of each file.
+"""Readers: one module per input format, chosen from the content of each input.
 
-`read_inputs` expands the paths, picks a reader per file (the most confident `sniff`, or
-the one ``--format`` names) and streams what it extracts. Every file yields at least one
-`Extracted`, an item or a problem, so nothing handed over is dropped silently.
+`read_source` picks a reader for one input (the most confident `sniff`, or the one
+``--format`` names) and streams what it extracts; `read_inputs` does that for every file
+the walker finds under some paths. Every input yields at least one `Extracted`, an item or
+a problem, so nothing handed over is dropped silently, and a reader that raises becomes
+that input's ``ingest.reader-error``, not the end of the run.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
-from wirearchive.validators import Problem, collect_files
+from wirearchive.validators import Problem, walk
 
-from .base import PICTURE_OR_VIDEO, TEXT, Extracted, ReadContext, Reader, step
+from .base import PICTURE_OR_VIDEO, TEXT, Extracted, ReadContext, Reader, Source, step
 
 __all__ = [
     "PICTURE_OR_VIDEO",
@@ -24,12 +26,13 @@ __all__ = [
     "Extracted",
     "ReadContext",
     "Reader",
+    "Source",
     "choose",
-    "collect_inputs",
-    "read_files",
     "read_inputs",
+    "read_source",
     "readers",
     "step",
+    "unreadable",
 ]
 
 #: Modules in order of precedence when two readers are equally sure.
@@ -47,13 +50,8 @@ def readers() -> dict[str, Reader]:
     return found
 
 
-def collect_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """The files under the paths, folders searched recursively (hidden files left out)."""
-    return collect_files(paths, suffixes=None)
-
-
-def choose(path: Path, head: bytes, format: str | None = None) -> Reader:
-    """The reader for a file: the one named, else the most confident; ties by suffix."""
+def choose(name: str, head: bytes, format: str | None = None) -> Reader:
+    """The reader for an input: the one named, else the most confident; ties by suffix."""
     known = readers()
     if format is not None:
         try:
@@ -62,12 +60,62 @@ def choose(path: Path, head: bytes, format: str | None = None) -> Reader:
             raise ValueError(
                 f"unknown format {format!r} (choose from {', '.join(sorted(known))})"
             ) from None
-    suffix = path.suffix.lower()
-    order = {name: index for index, name in enumerate(known)}
+    suffix = Path(name).suffix.lower()
+    order = {reader: index for index, reader in enumerate(known)}
     return max(
         known.values(),
-        key=lambda r: (r.sniff(head, path), suffix in r.suffixes, -order[r.name]),
+        key=lambda r: (r.sniff(head, name), suffix in r.suffixes, -order[r.name]),
     )
+
+
+def unreadable(name: str, message: str, rule: str = "input.unreadable") -> Extracted:
+    """An input no reader got to: nothing was read, so there are no bytes to keep."""
+    problem = Problem(rule=rule, message=message)
+    return Extracted(name, "none", "", None, "application/octet-stream", problem=problem)
+
+
+def _kept_bytes(source: Source, context: ReadContext) -> bytes | None:
+    try:
+        return source.read(context.max_bytes)
+    except OSError:
+        return None
+
+
+def read_source(
+    source: Source, *, format: str | None = None, context: ReadContext | None = None
+) -> Iterator[Extracted]:
+    """Everything the chosen reader extracts from one input; never raises for its faults.
+
+    A file that cannot be opened is ``input.unreadable``; a reader that raises (a bug, or
+    hostile input a library chokes on) ends that input with ``ingest.reader-error``,
+    naming the exception, after whatever it had already yielded.
+    """
+    context = context or ReadContext()
+    try:
+        head = source.head(_HEAD)
+    except OSError as exc:
+        yield unreadable(source.name, f"{source.name}: {exc.strerror or exc}")
+        return
+    reader = choose(source.file_name, head, format)
+    chosen = step("choose", reader.name + (" (--format)" if format else " (content)"))
+    try:
+        for extracted in reader.read(source, context):
+            yield replace(extracted, steps=(chosen, *extracted.steps))
+    except OSError as exc:  # vanished or became unreadable while being read
+        yield unreadable(source.name, f"{source.name}: {exc.strerror or exc}")
+    except Exception as exc:  # noqa: BLE001 - one input's fault must not end the run
+        yield Extracted(
+            source.name,
+            reader.name,
+            reader.version,
+            _kept_bytes(source, context),
+            "application/octet-stream",
+            problem=Problem(
+                rule="ingest.reader-error",
+                message=f"the {reader.name} reader failed: {type(exc).__name__}: {exc}"[:500],
+            ),
+            steps=(chosen,),
+        )
 
 
 def read_inputs(
@@ -76,31 +124,15 @@ def read_inputs(
     format: str | None = None,
     context: ReadContext | None = None,
 ) -> Iterator[Extracted]:
-    """Everything extracted from every file under the paths, in order."""
-    return read_files(collect_inputs(paths), format=format, context=context)
+    """Everything extracted from every file under the paths, in order.
 
-
-def read_files(
-    files: Iterable[Path], *, format: str | None = None, context: ReadContext | None = None
-) -> Iterator[Extracted]:
-    """Everything extracted from each file; a file that cannot be read is ``input.unreadable``."""
-    context = context or ReadContext()
+    An entry the walker left out (missing, a dangling link, a link out of the folder) is
+    one `Extracted` carrying its problem and no bytes.
+    """
     if format is not None:
-        choose(Path(), b"", format)  # an unknown name fails before any work
-    for path in files:
-        try:
-            with path.open("rb") as handle:
-                head = handle.read(_HEAD)
-            reader = choose(path, head, format)
-            chosen = step("choose", reader.name + (" (--format)" if format else " (content)"))
-            for extracted in reader.read(path, context):
-                yield replace(extracted, steps=(chosen, *extracted.steps))
-        except OSError as exc:  # vanished or unreadable between listing and reading
-            yield Extracted(
-                str(path),
-                "none",
-                "",
-                None,
-                "application/octet-stream",
-                problem=Problem(rule="input.unreadable", message=f"{path}: {exc.strerror or exc}"),
-            )
+        choose("", b"", format)  # an unknown name fails before any work
+    for walked in walk(paths):
+        if walked.problem is not None:
+            yield unreadable(walked.name, walked.problem.message, walked.problem.rule)
+            continue
+        yield from read_source(Source.from_path(walked.path), format=format, context=context)

@@ -12,14 +12,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 from lxml import etree
 from wirearchive.text.dateline import parse_dateline
 from wirearchive.validators import Problem, Severity
 
 from ._xml import local_name, parse_xml
-from .base import Extracted, ReadContext, read_capped, step, too_large
+from .base import Extracted, ReadContext, Source, step, too_large
 
 __all__ = [
     "NAR_NS",
@@ -69,16 +68,16 @@ def _error_at_end(data: bytes, message: str) -> bool:
 
 
 def read_root(
-    path: Path, context: ReadContext, reader: str, version: str
+    source: Source, context: ReadContext, reader: str, version: str
 ) -> tuple[bytes, etree._Element] | Extracted:
-    """The file's bytes and parsed root, or the `Extracted` problem that stops the reader."""
-    data = read_capped(path, context.max_bytes)
+    """The input's bytes and parsed root, or the `Extracted` problem that stops the reader."""
+    data = source.read(context.max_bytes)
     if data is None:
         problem = too_large(context.max_bytes)
-        return Extracted(str(path), reader, version, None, "application/xml", problem=problem)
+        return Extracted(source.name, reader, version, None, "application/xml", problem=problem)
     root = parse(data)
     if isinstance(root, Problem):
-        return Extracted(str(path), reader, version, data, "application/xml", problem=root)
+        return Extracted(source.name, reader, version, data, "application/xml", problem=root)
     return data, root
 
 

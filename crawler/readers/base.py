@@ -1,6 +1,7 @@
 """What every reader gives back, and the protocol a reader implements.
 
-A reader turns the bytes of one input file into items: `Extracted` carries the ninjs 3.1
+A reader turns the bytes of one input (a `Source`: a file the walker found, or a crawled
+response) into items: `Extracted` carries the ninjs 3.1
 item (or the problem that kept the input from becoming one), the exact bytes it came from,
 and the provenance facts only the reader knows: its name and version, the steps it
 applied, and warnings about guesses it had to make. Readers never raise for bad content;
@@ -10,13 +11,16 @@ batch goes on and the input is quarantined with its reason.
 
 from __future__ import annotations
 
+import io
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any, Protocol
+from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO, Protocol
+from urllib.parse import unquote, urlsplit
 
-from wirearchive.validators import DEFAULT_MAX_BYTES, Problem
+from wirearchive.validators import DEFAULT_MAX_BYTES, Problem, printable
 
 __all__ = [
     "PICTURE_OR_VIDEO",
@@ -24,7 +28,7 @@ __all__ = [
     "Extracted",
     "ReadContext",
     "Reader",
-    "read_capped",
+    "Source",
     "step",
     "too_large",
 ]
@@ -35,11 +39,74 @@ TEXT = "profile"
 PICTURE_OR_VIDEO = "ninjs-3.1"
 
 
-def read_capped(path: Path, max_bytes: int) -> bytes | None:
-    """The file's bytes, or None when it holds more than `max_bytes` (never reads more)."""
-    with path.open("rb") as handle:
-        data = handle.read(max_bytes + 1)
-    return None if len(data) > max_bytes else data
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One input's bytes and where they came from: a file found by the walker, or a response.
+
+    Readers take a `Source`, not a path, so the file walker and the spider share them.
+    """
+
+    #: What messages and provenance call it: a path (bytes that are not UTF-8 escaped as
+    #: ``\xe9``, see `printable`) or a URL.
+    name: str
+    #: Exact: ``file:///...`` percent-encoded from the file name's own bytes, or the URL.
+    uri: str
+    #: The bytes when already in memory (a crawled page, a gunzipped file) ...
+    data: bytes | None = None
+    #: ... else the file to read them from (JSON Lines streams it).
+    path: Path | None = None
+
+    @classmethod
+    def from_path(cls, path: Path) -> Source:
+        """A file; its URI names the file itself (absolute, links inside the path kept)."""
+        return cls(printable(path), Path(os.path.abspath(path)).as_uri(), path=path)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, url: str, name: str | None = None) -> Source:
+        """Bytes in memory, e.g. a fetched page named by its URL."""
+        return cls(name if name is not None else url, url, data=data)
+
+    @property
+    def file_name(self) -> str:
+        """The last segment of the name (a URL's path too), for suffix and stem hints."""
+        if self.path is not None:
+            return printable(self.path.name)
+        parts = urlsplit(self.name)
+        if parts.scheme and parts.netloc:
+            return PurePosixPath(unquote(parts.path)).name
+        return PurePosixPath(self.name).name
+
+    @property
+    def suffix(self) -> str:
+        """The lower-case suffix of `file_name` (``".jsonl"``), a hint only."""
+        return PurePosixPath(self.file_name).suffix.lower()
+
+    @property
+    def stem(self) -> str:
+        return PurePosixPath(self.file_name).stem
+
+    def open(self) -> BinaryIO:
+        """A binary stream of the bytes; the caller closes it."""
+        if self.data is not None:
+            return io.BytesIO(self.data)
+        if self.path is None:
+            raise ValueError(f"{self.name}: a Source needs data or a path")
+        return self.path.open("rb")
+
+    def read(self, max_bytes: int) -> bytes | None:
+        """The bytes, or None when there are more than `max_bytes` (never reads more)."""
+        if self.data is not None:
+            return None if len(self.data) > max_bytes else self.data
+        with self.open() as handle:
+            data = handle.read(max_bytes + 1)
+        return None if len(data) > max_bytes else data
+
+    def head(self, size: int = 4096) -> bytes:
+        """The first `size` bytes, for `Reader.sniff`."""
+        if self.data is not None:
+            return self.data[:size]
+        with self.open() as handle:
+            return handle.read(size)
 
 
 def too_large(max_bytes: int) -> Problem:
@@ -101,11 +168,12 @@ class Reader(Protocol):
     #: Lower-case file name suffixes this reader expects (".xml"); a hint, not a rule.
     suffixes: tuple[str, ...]
 
-    def sniff(self, head: bytes, path: Path) -> int:
-        """How sure this reader is that it can read a file starting with `head` (0-100).
+    def sniff(self, head: bytes, name: str) -> int:
+        """How sure this reader is that it can read an input starting with `head` (0-100).
 
-        `head` is the first 4 KiB. Content decides; the suffix only breaks ties.
+        `head` is the first 4 KiB, `name` the input's file name (or a URL's last segment).
+        Content decides; the suffix only breaks ties.
         """
 
-    def read(self, path: Path, context: ReadContext) -> Iterator[Extracted]:
-        """Every item in the file, streaming where the format allows."""
+    def read(self, source: Source, context: ReadContext) -> Iterator[Extracted]:
+        """Every item in the input, streaming where the format allows."""

@@ -31,7 +31,6 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
@@ -43,7 +42,7 @@ from wirearchive.text.language import detect_language
 from wirearchive.validators import Problem
 
 from ._xml import local_name, parse_xml, text_of
-from .base import Extracted, ReadContext, read_capped, too_large
+from .base import Extracted, ReadContext, Source, too_large
 from .html import (
     DETECTABLE,
     Page,
@@ -644,16 +643,16 @@ class FeedReader:
     version = __version__
     suffixes = (".rss", ".atom", ".xml", ".feed", ".rdf")
 
-    def sniff(self, head: bytes, path: Path) -> int:
+    def sniff(self, head: bytes, name: str) -> int:
         return sniff_feed(head)
 
-    def read(self, path: Path, context: ReadContext) -> Iterator[Extracted]:
-        data = read_capped(path, context.max_bytes)
+    def read(self, source: Source, context: ReadContext) -> Iterator[Extracted]:
+        data = source.read(context.max_bytes)
         if data is None:
             problem = too_large(context.max_bytes)
-            yield Extracted(str(path), self.name, self.version, None, RSS, problem=problem)
+            yield Extracted(source.name, self.name, self.version, None, RSS, problem=problem)
             return
-        yield from read_feed(data, path=str(path), context=context)
+        yield from read_feed(data, path=source.name, context=context)
 
 
 def read_feed(data: bytes, *, path: str, context: ReadContext | None = None) -> Iterator[Extracted]:

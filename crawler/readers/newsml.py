@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from lxml import etree
@@ -42,7 +41,7 @@ from ._inline import (
     words,
 )
 from ._xml import local_name
-from .base import PICTURE_OR_VIDEO, TEXT, Extracted, ReadContext, step
+from .base import PICTURE_OR_VIDEO, TEXT, Extracted, ReadContext, Source, step
 
 __all__ = ["READER", "NewsMLReader"]
 
@@ -559,7 +558,7 @@ class NewsMLReader:
     version: str = __version__
     suffixes: tuple[str, ...] = (".xml", ".newsml", ".g2")
 
-    def sniff(self, head: bytes, path: Path) -> int:
+    def sniff(self, head: bytes, name: str) -> int:
         root = root_of(head)
         if root is None:
             return 0
@@ -570,8 +569,8 @@ class NewsMLReader:
             return {NAR_NS: 90, "": 60}.get(namespace, 20)
         return 0
 
-    def read(self, path: Path, context: ReadContext) -> Iterator[Extracted]:
-        read = read_root(path, context, self.name, self.version)
+    def read(self, source: Source, context: ReadContext) -> Iterator[Extracted]:
+        read = read_root(source, context, self.name, self.version)
         if isinstance(read, Extracted):
             yield read
             return
@@ -585,7 +584,7 @@ class NewsMLReader:
             )
             if not items:
                 yield Extracted(
-                    str(path), self.name, self.version, data, _MESSAGE_TYPE, steps=(parsed,),
+                    source.name, self.name, self.version, data, _MESSAGE_TYPE, steps=(parsed,),
                     problem=Problem(rule="newsml.empty-message",
                                     message="the newsMessage has no items in its itemSet"),
                 )  # fmt: skip
@@ -594,12 +593,12 @@ class NewsMLReader:
             for element in items:
                 kind = local_name(element)
                 counts[kind] = counts.get(kind, 0) + 1
-                yield self._one(path, data, element, _MESSAGE_TYPE, parsed,
+                yield self._one(source, data, element, _MESSAGE_TYPE, parsed,
                                 part=f"{kind} {counts[kind]}")  # fmt: skip
             return
         if name not in _ITEMS:
             yield Extracted(
-                str(path), self.name, self.version, data, "application/xml", steps=(parsed,),
+                source.name, self.name, self.version, data, "application/xml", steps=(parsed,),
                 problem=Problem(
                     rule="newsml.not-an-item",
                     message=f"the root element is <{name}>, not a NewsML-G2 newsItem, "
@@ -607,11 +606,11 @@ class NewsMLReader:
                 ),
             )  # fmt: skip
             return
-        yield self._one(path, data, root, _MEDIA_TYPES[name], parsed, part=None)
+        yield self._one(source, data, root, _MEDIA_TYPES[name], parsed, part=None)
 
     def _one(
         self,
-        path: Path,
+        source: Source,
         data: bytes,
         element: etree._Element,
         media_type: str,
@@ -647,7 +646,7 @@ class NewsMLReader:
                 steps.append(step("qcodes", "IPTC NewsCodes aliases expanded to URIs"))
             steps.extend(step("map", note) for note in ctx.notes)
         return Extracted(
-            str(path),
+            source.name,
             self.name,
             self.version,
             data,

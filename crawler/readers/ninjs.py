@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cached_property, partial
-from pathlib import Path
+from typing import BinaryIO
 
 from wirearchive import __version__
 from wirearchive.validators import (
@@ -12,10 +12,10 @@ from wirearchive.validators import (
     Validator,
     VersionDetector,
     default_registry,
-    read_documents,
+    read_stream,
 )
 
-from .base import Extracted, ReadContext, step
+from .base import Extracted, ReadContext, Source, step
 from .upgrade import upgrade
 
 __all__ = ["READER", "NinjsReader"]
@@ -33,18 +33,25 @@ class NinjsReader:
         registry = default_registry()
         return VersionDetector(registry, Validator("ninjs-3.1", registry=registry).engine.is_valid)
 
-    def sniff(self, head: bytes, path: Path) -> int:
+    def sniff(self, head: bytes, name: str) -> int:
         text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
         if text.startswith(b"{"):
             return 90
         if text.startswith(b"["):
             return 40
-        return 5 if path.suffix.lower() in self.suffixes else 0
+        return 5 if name.lower().endswith(self.suffixes) else 0
 
-    def read(self, path: Path, context: ReadContext) -> Iterator[Extracted]:
-        lines = path.suffix.lower() in _LINES
+    def read(self, source: Source, context: ReadContext) -> Iterator[Extracted]:
+        lines = source.suffix in _LINES
         media_type = "application/jsonl" if lines else "application/json"
-        for document in read_documents([path], max_bytes=context.max_bytes):
+        with source.open() as handle:
+            yield from self._documents(handle, source.name, lines, media_type, context)
+
+    def _documents(
+        self, handle: BinaryIO, name: str, lines: bool, media_type: str, context: ReadContext
+    ) -> Iterator[Extracted]:
+        documents = read_stream(handle, name, lines=lines, max_bytes=context.max_bytes)
+        for document in documents:
             make = partial(
                 Extracted,
                 document.path,

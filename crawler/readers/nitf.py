@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -41,7 +40,7 @@ from ._inline import (
     root_of,
 )
 from ._xml import local_name
-from .base import TEXT, Extracted, ReadContext, step
+from .base import TEXT, Extracted, ReadContext, Source, step
 
 __all__ = ["READER", "NitfReader"]
 
@@ -55,7 +54,7 @@ def _fill_gaps(
     item: dict[str, Any],
     steps: list[dict[str, str]],
     warnings: list[Problem],
-    path: Path,
+    stem: str,
     context: ReadContext,
 ) -> None:
     """Identity, time and language for a document that declares none, each with a warning."""
@@ -65,7 +64,7 @@ def _fill_gaps(
         steps.append(step("fallback", f"{field}: {message}"))
 
     if "uri" not in item:
-        slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "item"
+        slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "item"
         item["uri"] = f"urn:wirearchive:nitf:{slug}"
         warn("nitf.uri-from-file", "uri", f"no doc-id: {item['uri']} made from the file name")
     if "versionCreated" not in item:
@@ -157,7 +156,7 @@ class NitfReader:
     version: str = __version__
     suffixes: tuple[str, ...] = (".xml", ".nitf")
 
-    def sniff(self, head: bytes, path: Path) -> int:
+    def sniff(self, head: bytes, name: str) -> int:
         root = root_of(head)
         if root is None or root[0] != "nitf":
             return 0
@@ -166,15 +165,15 @@ class NitfReader:
             return 95
         return 85 if namespace == "" else 30
 
-    def read(self, path: Path, context: ReadContext) -> Iterator[Extracted]:
-        read = read_root(path, context, self.name, self.version)
+    def read(self, source: Source, context: ReadContext) -> Iterator[Extracted]:
+        read = read_root(source, context, self.name, self.version)
         if isinstance(read, Extracted):
             yield read
             return
         data, root = read
         if local_name(root) != "nitf":
             yield Extracted(
-                str(path), self.name, self.version, data, "application/xml",
+                source.name, self.name, self.version, data, "application/xml",
                 problem=Problem(
                     rule="nitf.not-nitf",
                     message=f"the root element is <{local_name(root)}>, not <nitf>",
@@ -182,10 +181,10 @@ class NitfReader:
             )  # fmt: skip
             return
         item, steps, warnings = self._map(root)
-        _fill_gaps(item, steps, warnings, path, context)
+        _fill_gaps(item, steps, warnings, source.stem, context)
         parsed = parse_step(root, data)
         yield Extracted(
-            str(path),
+            source.name,
             self.name,
             self.version,
             data,

@@ -24,7 +24,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from wirearchive import __version__
@@ -34,7 +33,7 @@ from wirearchive.text.encoding import Decoded, decode
 from wirearchive.text.language import detect_language
 from wirearchive.validators import Problem, Severity
 
-from .base import Extracted, ReadContext, read_capped, step, too_large
+from .base import Extracted, ReadContext, Source, step, too_large
 
 __all__ = ["READER", "TextCaptureReader", "parse_capture"]
 
@@ -269,31 +268,37 @@ class TextCaptureReader:
     version = __version__
     suffixes = (".txt", ".text")
 
-    def sniff(self, head: bytes, path: Path) -> int:
+    def sniff(self, head: bytes, name: str) -> int:
         # The fallback: anything that decodes as text and is not markup or JSON.
         stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
         if stripped[:1] in (b"<", b"{", b"["):
             return 1
         return 20 if b"\x00" not in head[:1024] else 1
 
-    def read(self, path: Path, context: ReadContext) -> Iterator[Extracted]:
-        data = read_capped(path, context.max_bytes)
+    def read(self, source: Source, context: ReadContext) -> Iterator[Extracted]:
+        data = source.read(context.max_bytes)
         if data is None:
             problem = too_large(context.max_bytes)
-            yield Extracted(str(path), self.name, self.version, None, "text/plain", problem=problem)
+            yield Extracted(
+                source.name, self.name, self.version, None, "text/plain", problem=problem
+            )
             return
         decoded = decode(data)
         if not isinstance(decoded, Decoded):
             problem = Problem(rule=decoded.rule, message=decoded.message)
-            yield Extracted(str(path), self.name, self.version, data, "text/plain", problem=problem)
+            yield Extracted(
+                source.name, self.name, self.version, data, "text/plain", problem=problem
+            )
             return
         media_type = f"text/plain; charset={decoded.encoding}"
-        result = parse_capture(decoded.text, stem=path.stem, retrieved=context.retrieved_at.date())
+        result = parse_capture(
+            decoded.text, stem=source.stem, retrieved=context.retrieved_at.date()
+        )
         if isinstance(result, Problem):
-            yield Extracted(str(path), self.name, self.version, data, media_type, problem=result)
+            yield Extracted(source.name, self.name, self.version, data, media_type, problem=result)
             return
         yield Extracted(
-            str(path),
+            source.name,
             self.name,
             self.version,
             data,

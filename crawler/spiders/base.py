@@ -30,8 +30,8 @@ from wirearchive.archive import Capture, HttpExchange, Store
 
 from ..middlewares import OffsiteRefused
 from ..pipelines import CrawledPage, FetchFailed, NotModifiedPage, archive_store
-from ..readers import Extracted, ReadContext, step
-from ..readers.html import extract_page
+from ..readers import Extracted, ReadContext, readers, step
+from ..readers import Source as InputSource
 from ..sources import Source, SourceError, load_source
 
 __all__ = [
@@ -172,9 +172,13 @@ def http_exchange(response: Response) -> HttpExchange:
 
 
 def extract(body: bytes, url: str, retrieved_at: datetime, charset: str | None = None) -> Extracted:
-    """The HTML reader's extraction of a fetched page (runs in a worker process if any)."""
+    """The HTML reader's extraction of a fetched page (runs in a worker process if any).
+
+    The page is a `Source` like any file the walker finds, read by the same reader call.
+    """
     context = ReadContext(max_bytes=max(len(body), 1), retrieved_at=retrieved_at, charset=charset)
-    return extract_page(body, path=url, context=context, url=url)
+    (extracted,) = readers()["html"].read(InputSource.from_bytes(body, url), context)
+    return extracted
 
 
 def http_charset(content_type: str) -> str | None:

@@ -28,6 +28,7 @@ from wirearchive.archive import (
     verify,
 )
 from wirearchive.archive.log import LogEntry, read_entries, segment_name
+from wirearchive.archive.store import Unencodable
 from wirearchive.validators import StructuralValidator, default_registry
 
 PROFILE = "wire-item-1.0"
@@ -588,11 +589,11 @@ def test_quarantine_keeps_raw_bytes_report_item_and_provenance(store: Store) -> 
     assert store.quarantine_entry("q-unknown") is None
 
 
-def test_the_same_bad_bytes_twice_are_one_entry_seen_twice(store: Store) -> None:
+def test_the_same_bad_input_twice_is_one_entry_seen_twice(store: Store) -> None:
     outcomes = []
-    for run, uri in (("run-1", "file:///in/a.json"), ("run-2", "file:///elsewhere/b.json")):
+    for run in ("run-1", "run-2"):
         writer = store.writer(run)
-        writer.quarantine(capture=Capture(BAD, uri), report=REPORT)
+        writer.quarantine(capture=Capture(BAD, "file:///in/a.json"), report=REPORT)
         outcomes += writer.commit()
     assert outcomes[0].qid == outcomes[1].qid
     [row] = store.quarantined()
@@ -604,6 +605,25 @@ def test_the_same_bad_bytes_twice_are_one_entry_seen_twice(store: Store) -> None
     assert entry["run"] == "run-2"  # the latest entry
     assert len(list(store.backend.names("warc/"))) == 1  # the bytes are kept once
     assert store.capture_bytes(entry["provenance"]["capture"]) == BAD
+
+
+def test_the_same_bytes_in_two_files_are_two_entries_each_naming_its_path(store: Store) -> None:
+    writer = store.writer("r")
+    for path in ("in/a.json", "elsewhere/b.json"):
+        writer.quarantine(
+            capture=Capture(b"", f"file:///{path}"), report=REPORT, path=path
+        )  # two empty files: the same bytes
+    first, second = writer.commit()
+    assert first.qid != second.qid
+    rows = store.quarantined()
+    assert sorted(row["path"] for row in rows) == ["elsewhere/b.json", "in/a.json"]
+    assert store.summary()["quarantined"] == 2 == verify(store).checked["quarantined"]
+    first_entry = store.quarantine_entry(str(first.qid))
+    second_entry = store.quarantine_entry(str(second.qid))
+    assert first_entry is not None
+    assert second_entry is not None
+    kept = [e["provenance"]["capture"]["warcRecordId"] for e in (first_entry, second_entry)]
+    assert kept[0] == kept[1]  # the WARC still holds the bytes once
 
 
 def test_quarantine_without_capture_gets_a_stable_id(store: Store) -> None:
@@ -1133,3 +1153,51 @@ def test_a_304_without_validators_keeps_the_ones_of_the_last_200(
     assert state is not None
     assert (state["etag"], state["lastModified"]) == ('"v1"', "Wed, 29 May 2024 07:00:00 GMT")
     assert state["lastFetched"] > state["firstSeen"]
+
+
+def _nested(depth: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(depth - 1):
+        value = [value]
+    return value
+
+
+def test_an_item_the_log_cannot_encode_is_refused_at_put_and_the_group_commits(
+    store: Store, make_item: ItemFactory
+) -> None:
+    writer = store.writer("r")
+    writer.put(make_item(1), Capture(b"one", "file:///in/1.json"), profile=PROFILE)
+    deep = {**make_item(2), "extra": _nested(900)}
+    with pytest.raises(Unencodable, match=r"(?i)recursion"):
+        writer.put(deep, Capture(b"two", "file:///in/2.json"), profile=PROFILE)
+    broken = {**make_item(3), "headline": "caf\udce9"}  # a lone surrogate: not Unicode text
+    with pytest.raises(Unencodable, match="surrogates not allowed"):
+        writer.put(broken, Capture(b"three", "file:///in/3.json"), profile=PROFILE)
+    bad_path = {"wasDerivedFrom": {"path": "in/caf\udce9.json"}}
+    with pytest.raises(Unencodable, match="provenance"):
+        writer.put(make_item(4), Capture(b"4", "file:///in/4.json"), profile=PROFILE,
+                   provenance=bad_path)  # fmt: skip
+    (outcome,) = writer.commit()  # the refused ones never joined the group
+    assert outcome.status == "new"
+    assert verify(store).ok
+
+
+def test_a_quarantine_the_log_cannot_encode_keeps_the_bytes_and_drops_the_item(
+    store: Store,
+) -> None:
+    writer = store.writer("r")
+    writer.quarantine(
+        capture=Capture(b"[[[...]]]", "file:///in/deep.json"),
+        report=REPORT,
+        item={"uri": "urn:x", "extra": _nested(900)},
+        provenance={"wasDerivedFrom": {"path": "in/caf\udce9.json"}, "steps": []},
+        path="in/caf\udce9.json",
+    )
+    (outcome,) = writer.commit()
+    entry = store.quarantine_entry(str(outcome.qid))
+    assert entry is not None
+    assert entry["item"] is None
+    assert entry["path"] == "in/caf\\xe9.json"  # escaped, not lost
+    assert entry["provenance"]["steps"][-1]["name"] == "not-kept"
+    assert store.capture_bytes(entry["provenance"]["capture"]) == b"[[[...]]]"
+    assert verify(store).ok

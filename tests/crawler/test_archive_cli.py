@@ -57,7 +57,9 @@ def test_ingest_json_prints_exactly_the_run_counts(tmp_path: Path) -> None:
     code, out, _ = _run("ingest", "--archive", str(tmp_path / "a"), "--json", str(EXAMPLES))
     assert code == 0
     summary = json.loads(out)
-    assert list(summary) == ["run", "new", "updated", "unchanged", "quarantined", "failed"]
+    assert list(summary) == [
+        "run", "new", "updated", "unchanged", "quarantined", "failed", "skipped",
+    ]  # fmt: skip
     assert summary["new"] == EXAMPLE_ITEMS
     code, out, _ = _run("ingest", "--archive", str(tmp_path / "a"), "--json", str(EXAMPLES))
     assert json.loads(out)["unchanged"] == EXAMPLE_ITEMS
@@ -74,7 +76,9 @@ def test_ingest_text_names_quarantined_inputs_and_exits_one(tmp_path: Path) -> N
         lines[0] == f"{tmp_path / 'bad.json'}: quarantined: $: json.truncated: unexpected "
         "end of data at line 1, column 18: the document is truncated"
     )
-    assert lines[1].endswith("2 inputs: 1 new, 0 updated, 0 unchanged, 1 quarantined, 0 failed")
+    assert lines[1].endswith(
+        "2 inputs: 1 new, 0 updated, 0 unchanged, 1 quarantined, 0 failed, 0 skipped"
+    )
 
 
 def test_ingest_events_stream_one_line_per_input_then_counts(tmp_path: Path) -> None:

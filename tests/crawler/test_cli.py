@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -97,7 +98,6 @@ def test_every_document_is_checked_after_an_invalid_one(tmp_path: Path) -> None:
         (["validate", "--schema", "ninjs-9.9", "x.json"], "unknown --schema 'ninjs-9.9'"),
         (["validate"], "the following arguments are required: PATH"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
-        (["validate", "does/not/exist.json"], "does/not/exist.json: no such file or directory"),
     ],
 )
 def test_usage_errors_exit_two_and_say_why(argv: list[str], needle: str) -> None:
@@ -124,3 +124,27 @@ def test_console_script_runs_and_never_prints_a_traceback(tmp_path: Path) -> Non
     assert result.returncode == 1
     assert "input.encoding: not UTF-8: byte 0xCF at line 1, column 15" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_a_missing_path_is_an_invalid_input_not_a_usage_error() -> None:
+    code, out, err = _run("validate", "does/not/exist.json")
+    assert code == 1
+    assert "does/not/exist.json: $: input.not-found: does/not/exist.json: no such file" in out
+    assert "Traceback" not in err
+
+
+def test_validate_names_a_deep_document_and_an_odd_file_name_and_checks_the_rest(
+    tmp_path: Path,
+) -> None:
+    item = json.loads((EXAMPLES / "sputnik-kz-2024-05-29.json").read_bytes())
+    item["extra"] = json.loads("[" * 900 + "]" * 900)
+    (tmp_path / "deep.json").write_text(json.dumps(item))
+    odd = Path(os.fsdecode(bytes(tmp_path) + b"/caf\xe9.json"))
+    shutil.copy(EXAMPLES / "sputnik-kz-2024-05-29.json", odd)
+    code, out, err = _run("validate", "--json", str(tmp_path))
+    assert (code, err) == (1, "")
+    odd_report, deep_report = (json.loads(line) for line in out.splitlines())
+    assert odd_report["path"] == f"{tmp_path}/caf\\xe9.json"
+    assert odd_report["valid"] is True
+    assert [e["rule"] for e in deep_report["errors"]] == ["validate.rule-error"]
+    assert "Recursion limit" in deep_report["errors"][0]["message"]

@@ -76,7 +76,7 @@ def test_valid_invalid_304_and_failure(
     assert pipeline.process_item(failed) is failed
     pipeline.close_spider()
     assert pipeline.counts.to_dict() == {
-        "new": 2, "updated": 0, "unchanged": 1, "quarantined": 1, "failed": 1,
+        "new": 2, "updated": 0, "unchanged": 1, "quarantined": 1, "failed": 1, "skipped": 0,
     }  # fmt: skip
     assert stats.values["wirearchive/new"] == 2
     assert stats.values["wirearchive/rule/html.not-html"] == 1

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 from wirearchive.crawler.cli import run
-from wirearchive.validators import Document, InputError, read_documents
-from wirearchive.validators.inputs import collect_files, parse
+from wirearchive.validators import Document, read_documents, walk
+from wirearchive.validators.inputs import _SUFFIXES as SUFFIXES
+from wirearchive.validators.inputs import parse
 
 # A valid profile item: the first line of the example feed.
 GOOD_BYTES = (
@@ -101,7 +102,7 @@ def test_jsonl_syntax_error_mid_batch(tmp_path: Path) -> None:
     assert documents[2].data == {"n": 3}
 
 
-# --- collect_files -------------------------------------------------------------------------
+# --- walking ---------------------------------------------------------------------------
 
 
 def test_directory_is_searched_recursively_and_sorted(tmp_path: Path) -> None:
@@ -111,7 +112,7 @@ def test_directory_is_searched_recursively_and_sorted(tmp_path: Path) -> None:
     for name in ["notes.txt", "sub/readme.md", "sub/item.json.bak", "image.png", "jsonl"]:
         _write(root / name, b"{}\n")
     (root / "folder.json").mkdir()  # a directory with a JSON-like name is not a file
-    found = collect_files([root])
+    found = [walked.path for walked in walk([root], suffixes=SUFFIXES)]
     assert found == [
         root / "a.jsonl",
         root / "b.json",
@@ -134,22 +135,36 @@ def test_read_documents_follows_the_order_of_the_paths(tmp_path: Path) -> None:
 
 def test_a_file_named_explicitly_is_read_whatever_its_suffix(tmp_path: Path) -> None:
     path = _write(tmp_path / "item.txt", b'{"n": 1}')
-    assert collect_files([path]) == [path]
+    assert [walked.path for walked in walk([path], suffixes=SUFFIXES)] == [path]
     assert _one(path).data == {"n": 1}
 
 
-def test_missing_path_raises_input_error_naming_it(tmp_path: Path) -> None:
-    missing = tmp_path / "nowhere" / "feed.jsonl"
-    with pytest.raises(InputError, match=re.escape(str(missing))):
-        collect_files([missing])
-
-
-def test_missing_path_fails_before_any_document_is_read(tmp_path: Path) -> None:
+def test_a_missing_path_is_one_invalid_document_and_the_rest_is_read(tmp_path: Path) -> None:
     good = _write(tmp_path / "good.json", GOOD_BYTES)
-    missing = tmp_path / "missing.json"
-    documents = read_documents([good, missing])
-    with pytest.raises(InputError, match=re.escape(str(missing))):
-        next(documents)
+    missing = tmp_path / "nowhere" / "feed.jsonl"
+    first, second = read_documents([missing, good])
+    assert (first.path, _rule(first)) == (str(missing), "input.not-found")
+    assert str(missing) in first.problem.message  # type: ignore[union-attr]
+    assert second.problem is None
+
+
+def test_a_file_that_cannot_be_opened_is_one_invalid_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    locked = _write(tmp_path / "locked.json", GOOD_BYTES)
+    good = _write(tmp_path / "good.json", GOOD_BYTES)
+    real_open = Path.open
+
+    def open_refusing_locked(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", open_refusing_locked)
+    first, second = read_documents([locked, good])
+    assert _rule(first) == "input.unreadable"
+    assert "Permission denied" in first.problem.message  # type: ignore[union-attr]
+    assert second.problem is None
 
 
 # --- bad content becomes a problem -----------------------------------------------------
@@ -352,11 +367,19 @@ def test_cli_directory_with_bad_inputs_reports_each_and_goes_on(tmp_path: Path) 
     assert code == 1
 
 
-def test_cli_missing_path_is_a_usage_error_without_traceback(tmp_path: Path) -> None:
+def test_cli_missing_path_is_an_invalid_document_and_the_rest_is_checked(tmp_path: Path) -> None:
     missing = tmp_path / "missing.json"
+    good = _write(tmp_path / "good.json", GOOD_BYTES)
     stdout, stderr = io.StringIO(), io.StringIO()
-    code = run(["validate", "--json", str(missing)], stdout, stderr)
-    assert code == 2
-    assert stdout.getvalue() == ""
-    assert str(missing) in stderr.getvalue()
+    code = run(["validate", "--json", str(missing), str(good)], stdout, stderr)
+    assert code == 1
+    first, second = (json.loads(line) for line in stdout.getvalue().splitlines())
+    assert (first["path"], first["errors"][0]["rule"]) == (str(missing), "input.not-found")
+    assert second["valid"] is True
+    assert stderr.getvalue() == ""
+
+
+def test_cli_without_paths_is_still_a_usage_error() -> None:
+    stdout, stderr = io.StringIO(), io.StringIO()
+    assert run(["validate", "--json"], stdout, stderr) == 2
     assert "Traceback" not in stderr.getvalue()

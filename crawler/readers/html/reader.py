@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 from lxml import etree
 from trafilatura.utils import load_html
 from wirearchive import __version__
 from wirearchive.validators import Problem
 
-from ..base import Extracted, ReadContext, read_capped, too_large
+from ..base import Extracted, ReadContext, Source, too_large
 from .address import _choose_url
 from .body import _extract_text
 from .decode import _decode_page, _unclean_article
@@ -28,16 +27,17 @@ class HtmlReader:
     version = __version__
     suffixes = (".html", ".htm", ".xhtml", ".shtml")
 
-    def sniff(self, head: bytes, path: Path) -> int:
+    def sniff(self, head: bytes, name: str) -> int:
         return sniff_html(head)
 
-    def read(self, path: Path, context: ReadContext) -> Iterator[Extracted]:
-        data = read_capped(path, context.max_bytes)
+    def read(self, source: Source, context: ReadContext) -> Iterator[Extracted]:
+        data = source.read(context.max_bytes)
         if data is None:
             problem = too_large(context.max_bytes)
-            yield Extracted(str(path), self.name, self.version, None, MEDIA_TYPE, problem=problem)
+            yield Extracted(source.name, self.name, self.version, None, MEDIA_TYPE, problem=problem)
             return
-        yield extract_page(data, path=str(path), context=context)
+        fetched = source.uri if source.uri.startswith(("http://", "https://")) else None
+        yield extract_page(data, path=source.name, context=context, url=fetched)
 
 
 def sniff_html(head: bytes) -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from wirearchive.crawler.readers.base import Extracted, ReadContext
+from wirearchive.crawler.readers.base import Extracted, ReadContext, Source
 from wirearchive.crawler.readers.feed import ATOM, READER, RSS, sanitize_html, sniff_feed
 from wirearchive.crawler.readers.html import READER as HTML
 from wirearchive.crawler.readers.html import plain_text
@@ -30,7 +30,7 @@ def validator() -> Validator:
 
 
 def _read(path: Path, context: ReadContext | None = None) -> list[Extracted]:
-    return list(READER.read(path, context or ReadContext()))
+    return list(READER.read(Source.from_path(path), context or ReadContext()))
 
 
 def _write(tmp_path: Path, data: bytes, name: str = "feed.xml") -> Path:
@@ -333,6 +333,6 @@ def test_sanitize_keeps_structure_and_drops_what_runs() -> None:
     ids=["rss", "atom", "stylesheet", "doctype", "comment", "newsml", "nitf", "html", "json"],
 )
 def test_sniff_claims_feeds_and_nothing_else(head: bytes, score: int) -> None:
-    assert READER.sniff(head, Path("input.xml")) == score
+    assert READER.sniff(head, "input.xml") == score
     if score:
-        assert HTML.sniff(head, Path("input.xml")) == 0
+        assert HTML.sniff(head, "input.xml") == 0

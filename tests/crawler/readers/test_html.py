@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import wirearchive.crawler.readers.html as html_package
-from wirearchive.crawler.readers.base import Extracted, ReadContext
+from wirearchive.crawler.readers.base import Extracted, ReadContext, Source
 from wirearchive.crawler.readers.feed import READER as FEED
 from wirearchive.crawler.readers.html import (
     READER,
@@ -48,7 +48,7 @@ def _names(value: str | list[str]) -> list[str]:
 
 
 def _read(path: Path, context: ReadContext | None = None) -> Extracted:
-    (extracted,) = READER.read(path, context or ReadContext())
+    (extracted,) = READER.read(Source.from_path(path), context or ReadContext())
     return extracted
 
 
@@ -284,9 +284,9 @@ def test_a_page_without_a_declared_language_gets_a_detected_one_with_a_warning()
 def test_an_html_page_named_txt_is_html() -> None:
     head = RIA[:4096]
     path = Path("saved-page.txt")
-    assert READER.sniff(head, path) == 95
-    assert READER.sniff(head, path) > TEXT.sniff(head, path)
-    assert FEED.sniff(head, path) == 0
+    assert READER.sniff(head, path.name) == 95
+    assert READER.sniff(head, path.name) > TEXT.sniff(head, path.name)
+    assert FEED.sniff(head, path.name) == 0
 
 
 @pytest.mark.parametrize(

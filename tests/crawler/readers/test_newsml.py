@@ -19,7 +19,7 @@ from typing import Any
 import lxml.html
 import pytest
 from lxml import etree
-from wirearchive.crawler.readers.base import PICTURE_OR_VIDEO, TEXT, Extracted, ReadContext
+from wirearchive.crawler.readers.base import PICTURE_OR_VIDEO, TEXT, Extracted, ReadContext, Source
 from wirearchive.crawler.readers.newsml import READER
 from wirearchive.crawler.readers.nitf import READER as NITF_READER
 from wirearchive.crawler.readers.text import READER as TEXT_READER
@@ -100,7 +100,7 @@ def _validator(schema: str) -> Validator:
 
 
 def _read(path: Path) -> list[Extracted]:
-    return list(READER.read(path, ReadContext()))
+    return list(READER.read(Source.from_path(path), ReadContext()))
 
 
 def _xpath(element: etree._Element, query: str) -> list[Any]:
@@ -450,7 +450,7 @@ def test_fragments_are_not_items(name: str) -> None:
     (extracted,) = _read(DATA / name)
     assert extracted.problem is not None
     assert extracted.problem.rule == "newsml.not-an-item"
-    assert READER.sniff((DATA / name).read_bytes()[:4096], DATA / name) == 0
+    assert READER.sniff((DATA / name).read_bytes()[:4096], name) == 0
 
 
 def test_every_iptc_file_is_accounted_for() -> None:
@@ -546,7 +546,7 @@ def test_an_empty_news_message(tmp_path: Path) -> None:
 
 def _sniffs(path: Path) -> tuple[int, int]:
     head = path.read_bytes()[:4096]
-    return READER.sniff(head, path), NITF_READER.sniff(head, path)
+    return READER.sniff(head, path.name), NITF_READER.sniff(head, path.name)
 
 
 def test_sniff_orders_newsml_nitf_and_other_xml(tmp_path: Path) -> None:
@@ -563,9 +563,9 @@ def test_sniff_orders_newsml_nitf_and_other_xml(tmp_path: Path) -> None:
     renamed = tmp_path / "story.txt"
     renamed.write_bytes(NITF_SAMPLE.read_bytes())
     head = renamed.read_bytes()[:4096]
-    assert NITF_READER.sniff(head, renamed) == nitf_for_nitf
-    assert NITF_READER.sniff(head, renamed) > TEXT_READER.sniff(head, renamed)
-    assert READER.sniff(head, renamed) == 0
+    assert NITF_READER.sniff(head, renamed.name) == nitf_for_nitf
+    assert NITF_READER.sniff(head, renamed.name) > TEXT_READER.sniff(head, renamed.name)
+    assert READER.sniff(head, renamed.name) == 0
 
 
 def test_inline_bodies_of_other_shapes(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import lxml.html
 import pytest
 from lxml import etree
-from wirearchive.crawler.readers.base import TEXT, Extracted, ReadContext
+from wirearchive.crawler.readers.base import TEXT, Extracted, ReadContext, Source
 from wirearchive.crawler.readers.nitf import READER
 from wirearchive.validators import Validator
 
@@ -27,7 +27,7 @@ def _profile() -> Validator:
 
 
 def _read(path: Path) -> Extracted:
-    (extracted,) = READER.read(path, ReadContext())
+    (extracted,) = READER.read(Source.from_path(path), ReadContext())
     return extracted
 
 
@@ -112,7 +112,7 @@ def test_fishing_sample_gets_id_time_and_language_with_a_warning_for_each() -> N
     # IPTC's fictitious sample has no doc-id, no date at all and no language declared: the
     # reader fills each the way the text reader does and says so in a warning.
     context = ReadContext(retrieved_at=datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC))
-    (extracted,) = list(READER.read(FISHING, context))
+    (extracted,) = list(READER.read(Source.from_path(FISHING), context))
     root = _root(FISHING)
     item = extracted.item
     assert item is not None
@@ -180,7 +180,7 @@ def test_namespaced_latin1_nitf_with_compact_dates(tmp_path: Path) -> None:
     path = tmp_path / "fr.xml"
     path.write_bytes(_NAMESPACED.encode("latin-1"))
     head = path.read_bytes()[:4096]
-    assert READER.sniff(head, path) == 95
+    assert READER.sniff(head, path.name) == 95
     extracted = _read(path)
     item = extracted.item
     assert item is not None, extracted.problem
@@ -224,7 +224,7 @@ def test_a_document_that_is_not_nitf(tmp_path: Path) -> None:
     extracted = _read(path)
     assert extracted.problem is not None
     assert extracted.problem.rule == "nitf.not-nitf"
-    assert READER.sniff(path.read_bytes(), path) == 0
+    assert READER.sniff(path.read_bytes(), path.name) == 0
 
 
 @pytest.mark.parametrize(

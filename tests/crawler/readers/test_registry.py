@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from wirearchive.crawler.readers import choose, collect_inputs, read_files, read_inputs, readers
-from wirearchive.validators import InputError
+from wirearchive.crawler.readers import Extracted, Source, choose, read_inputs, read_source, readers
 
 DATA = Path(__file__).parents[2] / "data"
 
@@ -29,18 +30,18 @@ def test_every_format_has_a_reader() -> None:
 @pytest.mark.parametrize("name", sorted(HEADS))
 def test_content_decides_not_the_suffix(name: str) -> None:
     for suffix in (".txt", ".xml", ".bin", ""):
-        assert choose(Path(f"input{suffix}"), HEADS[name]).name == name, suffix
+        assert choose(f"input{suffix}", HEADS[name]).name == name, suffix
 
 
 def test_atom_is_a_feed() -> None:
     head = b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>x</title>'
-    assert choose(Path("x.xml"), head).name == "feed"
+    assert choose("x.xml", head).name == "feed"
 
 
 def test_format_forces_a_reader_and_an_unknown_one_is_refused() -> None:
-    assert choose(Path("x.json"), HEADS["ninjs"], "text").name == "text"
+    assert choose("x.json", HEADS["ninjs"], "text").name == "text"
     with pytest.raises(ValueError, match="unknown format 'pdf'"):
-        choose(Path("x.pdf"), b"%PDF", "pdf")
+        choose("x.pdf", b"%PDF", "pdf")
 
 
 def test_folders_are_walked_without_hidden_files(tmp_path: Path) -> None:
@@ -50,16 +51,21 @@ def test_folders_are_walked_without_hidden_files(tmp_path: Path) -> None:
     (tmp_path / ".hidden").write_text("x")
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "config").write_text("x")
-    assert collect_inputs([tmp_path]) == [tmp_path / "a" / "one.txt", tmp_path / "two.json"]
-    with pytest.raises(InputError, match="nowhere: no such file"):
-        collect_inputs([tmp_path / "nowhere"])
+    found = list(read_inputs([tmp_path, tmp_path / "nowhere"]))
+    assert [e.path for e in found] == [
+        str(tmp_path / "a" / "one.txt"),
+        str(tmp_path / "two.json"),
+        str(tmp_path / "nowhere"),
+    ]
+    assert found[2].problem is not None
+    assert found[2].problem.rule == "input.not-found"
 
 
 def test_a_file_that_vanished_is_unreadable_and_the_rest_goes_on(tmp_path: Path) -> None:
     kept = tmp_path / "kept.txt"
     kept.write_bytes((DATA / "sputnik-kz-2024-05-29.txt").read_bytes())
     gone = tmp_path / "gone.txt"
-    results = list(read_files([gone, kept]))
+    results = [e for path in (gone, kept) for e in read_source(Source.from_path(path))]
     assert results[0].problem is not None
     assert results[0].problem.rule == "input.unreadable"
     assert results[1].item is not None
@@ -69,3 +75,50 @@ def test_a_file_that_vanished_is_unreadable_and_the_rest_goes_on(tmp_path: Path)
 def test_read_inputs_reports_the_reader_forced() -> None:
     (extracted,) = read_inputs([DATA / "sputnik-kz-2024-05-29.txt"], format="text")
     assert extracted.steps[0] == {"name": "choose", "detail": "text (--format)"}
+
+
+class _Broken:
+    name, version, suffixes = "ninjs", "0", (".json",)
+
+    def sniff(self, head: bytes, name: str) -> int:
+        return 100
+
+    def read(self, source: Source, context: object) -> Iterator[Extracted]:
+        raise RecursionError("maximum recursion depth exceeded")
+        yield  # a generator, like every reader
+
+
+def test_a_reader_that_raises_is_that_inputs_reader_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "item.json"
+    path.write_bytes(b'{"uri": "urn:x"}')
+    monkeypatch.setitem(readers(), "ninjs", _Broken())
+    (extracted,) = read_source(Source.from_path(path))
+    assert extracted.problem is not None
+    assert extracted.problem.rule == "ingest.reader-error"
+    assert "RecursionError: maximum recursion depth exceeded" in extracted.problem.message
+    assert extracted.raw == b'{"uri": "urn:x"}'  # the bytes are kept for the quarantine
+
+
+def test_a_source_in_memory_is_read_like_a_file() -> None:
+    data = (DATA / "sputnik-kz-2024-05-29.txt").read_bytes()
+    source = Source.from_bytes(data, "https://example.org/news/sputnik-kz-2024-05-29.txt")
+    assert (source.file_name, source.suffix, source.stem) == (
+        "sputnik-kz-2024-05-29.txt",
+        ".txt",
+        "sputnik-kz-2024-05-29",
+    )
+    (extracted,) = read_source(source)
+    assert extracted.item is not None
+    assert extracted.path == "https://example.org/news/sputnik-kz-2024-05-29.txt"
+    assert source.read(len(data) - 1) is None  # over the cap: refused, not cut
+
+
+def test_a_name_that_is_not_utf8_is_escaped_and_kept_exactly_in_the_uri(tmp_path: Path) -> None:
+    path = Path(os.fsdecode(bytes(tmp_path) + b"/caf\xe9.json"))
+    path.write_bytes(b"{}")
+    source = Source.from_path(path)
+    assert source.name == str(tmp_path) + "/caf\\xe9.json"
+    assert source.uri.endswith("/caf%E9.json")
+    assert source.name.encode("utf-8")  # printable: any UTF-8 encoder takes it

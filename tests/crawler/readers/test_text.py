@@ -8,8 +8,8 @@ from typing import Any
 
 import orjson
 import pytest
-from wirearchive.crawler.ingest import Checker
-from wirearchive.crawler.readers import Extracted, ReadContext
+from wirearchive.crawler.intake import Checker
+from wirearchive.crawler.readers import Extracted, ReadContext, Source
 from wirearchive.crawler.readers.text import READER
 
 SAMPLE = Path(__file__).parents[2] / "data" / "sputnik-kz-2024-05-29.txt"
@@ -23,7 +23,7 @@ CREDIT = "Пресс-служба президента Казахстана"
 
 
 def _read(path: Path, **context: Any) -> list[Extracted]:
-    return list(READER.read(path, ReadContext(**context)))
+    return list(READER.read(Source.from_path(path), ReadContext(**context)))
 
 
 def _item(path: Path, **context: Any) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from wirearchive.crawler.readers._inline import expand_qcode, normalise_time, parse, root_of
 from wirearchive.crawler.readers._xml import parse_xml
-from wirearchive.crawler.readers.base import Extracted, ReadContext, Reader
+from wirearchive.crawler.readers.base import Extracted, ReadContext, Reader, Source
 from wirearchive.crawler.readers.newsml import READER as NEWSML
 from wirearchive.crawler.readers.nitf import READER as NITF
 from wirearchive.validators import Problem, Severity
@@ -29,7 +29,7 @@ READERS: tuple[Reader, ...] = (NEWSML, NITF)
 
 
 def _read(reader: Reader, path: Path, context: ReadContext | None = None) -> list[Extracted]:
-    return list(reader.read(path, context or ReadContext()))
+    return list(reader.read(Source.from_path(path), context or ReadContext()))
 
 
 def _everything(extracted: Extracted) -> str:
