@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 #: Modules in order of precedence when two readers are equally sure.
-_MODULES = ("ninjs", "newsml", "nitf", "iptc7901", "anpa1312", "feed", "html", "text")
+_MODULES = ("ninjs", "newsml", "newsml1", "nitf", "iptc7901", "anpa1312", "feed", "html", "text")
 _HEAD = 4096
 
 
