@@ -17,6 +17,7 @@ from pathlib import Path
 from wirearchive.validators import Problem, collect_files
 
 from .base import PICTURE_OR_VIDEO, TEXT, Extracted, ReadContext, Reader, step
+from .unknown import READER as UNKNOWN
 
 __all__ = [
     "PICTURE_OR_VIDEO",
@@ -33,7 +34,9 @@ __all__ = [
 ]
 
 #: Modules in order of precedence when two readers are equally sure.
-_MODULES = ("ninjs", "newsml", "newsml1", "nitf", "iptc7901", "anpa1312", "feed", "html", "text")
+_MODULES = (
+    "gunzip", "ninjs", "newsml", "newsml1", "nitf", "iptc7901", "anpa1312", "feed", "html", "text",
+)  # fmt: skip
 _HEAD = 4096
 
 
@@ -53,7 +56,12 @@ def collect_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 
 
 def choose(path: Path, head: bytes, format: str | None = None) -> Reader:
-    """The reader for a file: the one named, else the most confident; ties by suffix."""
+    """The reader for a file: the one named, else the most confident; ties by suffix.
+
+    When no reader is at all sure and the file is XML or a zip archive, the choice is
+    `UNKNOWN`, which refuses it (``input.unknown-format``, ``input.archive``) rather than
+    letting the text reader make a story of markup.
+    """
     known = readers()
     if format is not None:
         try:
@@ -64,10 +72,13 @@ def choose(path: Path, head: bytes, format: str | None = None) -> Reader:
             ) from None
     suffix = path.suffix.lower()
     order = {name: index for index, name in enumerate(known)}
-    return max(
-        known.values(),
-        key=lambda r: (r.sniff(head, path), suffix in r.suffixes, -order[r.name]),
-    )
+    scored = [
+        (r.sniff(head, path), suffix in r.suffixes, -order[r.name], r) for r in known.values()
+    ]
+    best = max(scored, key=lambda entry: entry[:3])
+    if best[0] <= 0 and UNKNOWN.sniff(head, path) > 0:
+        return UNKNOWN
+    return best[3]
 
 
 def read_inputs(

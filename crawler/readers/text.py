@@ -348,9 +348,12 @@ class TextCaptureReader:
     suffixes = (".txt", ".text")
 
     def sniff(self, head: bytes, path: Path) -> int:
-        # The fallback: anything that decodes as text and is not markup or JSON.
+        # The fallback: anything that decodes as text and is not markup, JSON or an
+        # archive. XML and zip files no reader takes are refused, never read as text.
         stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-        if stripped[:1] in (b"<", b"{", b"["):
+        if head.startswith(b"PK\x03\x04") or stripped[:1] == b"<":
+            return 0
+        if stripped[:1] in (b"{", b"["):
             return 1
         return 20 if b"\x00" not in head[:1024] else 1
 
