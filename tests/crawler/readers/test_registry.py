@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from wirearchive.crawler.readers import choose, collect_inputs, read_files, read_inputs, readers
+from wirearchive.crawler.readers.unknown import refusal
 from wirearchive.validators import InputError
 
 DATA = Path(__file__).parents[2] / "data"
@@ -19,6 +20,10 @@ HEADS = {
     "feed": b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>',
     "html": b'<!DOCTYPE html>\n<html lang="en"><head><title>x</title></head><body>',
     "text": "В Астане министры обороны подписали соглашения\n".encode(),
+    "newsml-1.2": b'<?xml version="1.0" encoding="utf-8"?>\n<NewsML Version="1.2"><NewsEnvelope>',
+    "iptc7901": b"\x01eca062 4 i 211 ccccb   dpa 061\r\n\r\nGermany-politics/\r\n\x02Headline =",
+    "anpa1312": b"\x16\x16\x01W2870\x1fasian\nf l\x13\x11 BC-LT--Argentina-CancerB     11-13 1049",
+    "gunzip": b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03",
 }
 
 
@@ -69,3 +74,36 @@ def test_a_file_that_vanished_is_unreadable_and_the_rest_goes_on(tmp_path: Path)
 def test_read_inputs_reports_the_reader_forced() -> None:
     (extracted,) = read_inputs([DATA / "sputnik-kz-2024-05-29.txt"], format="text")
     assert extracted.steps[0] == {"name": "choose", "detail": "text (--format)"}
+
+
+@pytest.mark.parametrize(
+    ("head", "root"),
+    [
+        (b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><text>Hi</text>', "svg"),
+        (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w='
+         b'"http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>', "document"),
+        (b"<catalog><book id='1'><title>XML</title></book></catalog>", "catalog"),
+    ],
+)  # fmt: skip
+def test_xml_no_reader_takes_is_refused_not_read_as_text(head: bytes, root: str) -> None:
+    reader = choose(Path("page.txt"), head)
+    assert reader.name == "unknown"
+    assert readers()["text"].sniff(head, Path("page.txt")) == 0
+    problem = refusal(head)
+    assert problem is not None and problem.rule == "input.unknown-format"
+    assert f"<{root}>" in problem.message
+
+
+def test_unknown_xml_and_zip_are_quarantined_with_their_reason(tmp_path: Path) -> None:
+    svg = tmp_path / "chart.xml"
+    svg.write_bytes(b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>')
+    docx = tmp_path / "story.txt"
+    docx.write_bytes(b"PK\x03\x04\x14\x00\x06\x00word/document.xml" + bytes(40))
+    results = {Path(e.path).name: e for e in read_files([svg, docx])}
+    problem = results["chart.xml"].problem
+    assert problem is not None and problem.rule == "input.unknown-format"
+    assert "<svg>" in problem.message and "http://www.w3.org/2000/svg" in problem.message
+    assert results["chart.xml"].item is None and results["chart.xml"].raw == svg.read_bytes()
+    zipped = results["story.txt"].problem
+    assert zipped is not None and zipped.rule == "input.archive"
+    assert "not unpacked" in zipped.message
