@@ -37,7 +37,9 @@ def test_ap_story_field_by_field() -> None:
         {"role": "main", "value": "For Argentine chemo patients, mirrors can hurt"}
     ]
     assert item["by"] == "By PAUL BYRNE and ALMUDENA CALATRAVA, Associated Press"
-    assert item["bodies"][0]["value"].startswith("<p>BUENOS AIRES, Argentina (AP) \u2014 For cancer")
+    assert item["bodies"][0]["value"].startswith(
+        "<p>BUENOS AIRES, Argentina (AP) \u2014 For cancer"
+    )
     assert item["subjects"] == [{"literal": "l", "rel": "category"}]
     assert item["urgency"] == 1  # priority f: flash
     assert {"role": "sequence", "value": "W2870"} in item["altIds"]
@@ -65,7 +67,9 @@ def test_every_fixture_validates_and_keeps_the_transmission_out(name: str) -> No
     headline, body = item["headlines"][0]["value"], item["bodies"][0]["value"]
     for text in (headline, body):
         assert not CONTROL.search(text)
-        assert "AP-WF-" not in text and "BC-" not in text and "GMT<" not in text
+        assert "AP-WF-" not in text
+        assert "BC-" not in text
+        assert "GMT<" not in text
         assert not text.rstrip().endswith(("<", "="))
     assert not headline.startswith(("^", "By ", "Eds:"))
     report = _profile().validate(item)
@@ -90,7 +94,8 @@ def test_tabular_copy_is_preformatted_with_its_headings_in_place() -> None:
     assert weather.item is not None
     body = weather.item["bodies"][0]["value"]
     assert body.startswith("<p>NEW YORK (AP) \u2014 Minimum and maximum temperatures")
-    assert "<pre>;MIN;MAX;COND;PRECIP" in body and "Amsterdam;42;50;rn;0.08" in body
+    assert "<pre>;MIN;MAX;COND;PRECIP" in body
+    assert "Amsterdam;42;50;rn;0.08" in body
     assert "END" not in body.split("\n")[-1]
     assert [w.rule for w in weather.warnings] == ["anpa1312.headline-from-keyword"]
     baseball = _read("ap_anpa-2.tst").item
@@ -161,12 +166,14 @@ def test_priority_letters_map_to_urgency_by_precedence() -> None:
     assert URGENCY["f"] < URGENCY["b"] < URGENCY["u"] < URGENCY["r"] < URGENCY["d"]
     (unknown,) = read_bytes(_message("", "WASHINGTON (AP) _ Text.", priority="q"), "q.tst",
                             ReadContext())  # fmt: skip
-    assert unknown.item is not None and "urgency" not in unknown.item
+    assert unknown.item is not None
+    assert "urgency" not in unknown.item
     assert "anpa1312.priority" in [w.rule for w in unknown.warnings]
 
 
 def test_cut_short_message_and_content_choice() -> None:
     data = (DATA / "anpa-1.tst").read_bytes()
     (cut,) = read_bytes(data[: data.index(b"\x03")], "cut.tst", ReadContext())
-    assert cut.problem is not None and cut.problem.rule == "anpa1312.truncated"
+    assert cut.problem is not None
+    assert cut.problem.rule == "anpa1312.truncated"
     assert choose(Path("story.txt"), data[:4096]).name == "anpa1312"

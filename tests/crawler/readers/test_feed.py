@@ -354,7 +354,8 @@ def test_cyrillic_feed_without_a_declared_charset(
     item = _item(extracted)
     assert item["headlines"][0]["value"] == CYRILLIC_HEADLINE
     assert item["bodies"][0]["value"].startswith("<p>АЛМАТЫ, 29 мая - Sputnik. В Алматы")
-    assert item["language"] == "ru" and item["located"] == "Алматы"
+    assert item["language"] == "ru"
+    assert item["located"] == "Алматы"
     details = [s.get("detail", "") for s in extracted.steps]
     assert f"no charset declared and not UTF-8: read as {charset} (detected)" in details
     assert validator.validate(item).valid
@@ -376,4 +377,5 @@ def test_declared_utf8_holding_cp1251_bytes_is_still_refused(tmp_path: Path) -> 
     data = (FEEDS / "rss-cp1251-undeclared.xml").read_bytes()
     declared = data.replace(b'<?xml version="1.0"?>', b'<?xml version="1.0" encoding="UTF-8"?>')
     (extracted,) = _read(_write(tmp_path, declared))
-    assert extracted.item is None and extracted.problem is not None
+    assert extracted.item is None
+    assert extracted.problem is not None

@@ -20,7 +20,8 @@ def test_a_gzipped_file_is_read_by_the_reader_its_content_calls_for(tmp_path: Pa
     assert choose(packed, packed.read_bytes()[:4096]).name == "gunzip"
     (extracted,) = read_files([packed])
     assert extracted.item is not None, extracted.problem
-    assert extracted.reader == "iptc7901" and extracted.path == str(packed)
+    assert extracted.reader == "iptc7901"
+    assert extracted.path == str(packed)
     assert extracted.raw == WIRE.read_bytes()
     names = [s["name"] for s in extracted.steps]
     assert names[:3] == ["choose", "gunzip", "choose"]
@@ -35,7 +36,8 @@ def test_path_based_inner_readers_and_several_members(tmp_path: Path) -> None:
     packed.write_bytes(gzip.compress(nitf[:half]) + gzip.compress(nitf[half:]))
     (extracted,) = READER.read(packed, ReadContext())
     assert extracted.item is not None, extracted.problem
-    assert extracted.reader == "nitf" and extracted.path == str(packed)
+    assert extracted.reader == "nitf"
+    assert extracted.path == str(packed)
     assert extracted.raw == nitf
 
 
@@ -43,9 +45,11 @@ def test_a_gzip_bomb_is_refused_reading_at_most_the_limit_plus_one() -> None:
     bomb = gzip.compress(b"\0" * 5_000_000)
     assert len(bomb) < 10_000
     result = gunzip(bomb, 100_000)
-    assert not isinstance(result, bytes) and result.rule == "input.too-large"
+    assert not isinstance(result, bytes)
+    assert result.rule == "input.too-large"
     (extracted,) = READER.read_bytes(bomb, "bomb.gz", ReadContext(max_bytes=100_000))
-    assert extracted.problem is not None and extracted.problem.rule == "input.too-large"
+    assert extracted.problem is not None
+    assert extracted.problem.rule == "input.too-large"
     assert "100,000-byte limit" in extracted.problem.message
     exact = gunzip(gzip.compress(b"x" * 1000), 1000)
     assert exact == b"x" * 1000
@@ -59,6 +63,7 @@ def test_corrupt_truncated_and_nested_gzip_are_refused() -> None:
         (gzip.compress(good), "inside a gzip"),
     ):
         (extracted,) = READER.read_bytes(data, "bad.gz", ReadContext())
-        assert extracted.problem is not None and extracted.problem.rule == "input.gzip"
+        assert extracted.problem is not None
+        assert extracted.problem.rule == "input.gzip"
         assert words in extracted.problem.message
         assert extracted.raw == data

@@ -41,7 +41,10 @@ def test_dpa_message_field_by_field() -> None:
     assert item is not None, extracted.problem
     # What Superdesk's iptc7901 and dpa_iptc7901 tests expect, in ninjs terms.
     assert item["headlines"] == [
-        {"role": "main", "value": "Germany Social Democrats: Coalition talks with Merkel could fail"}
+        {
+            "role": "main",
+            "value": "Germany Social Democrats: Coalition talks with Merkel could fail",
+        }
     ]
     assert item["slugline"] == "Germany-politics"
     assert item["urgency"] == 4
@@ -49,7 +52,8 @@ def test_dpa_message_field_by_field() -> None:
     assert {"role": "sequence", "value": "eca062"} in item["altIds"]
     assert item["located"] == "Berlin"
     assert item["infoSources"] == [{"name": "dpa", "role": "source"}]
-    assert "## dpa Contacts" in item["edNote"] and "Reporting by: Wolfgang Schmidt" in item["edNote"]
+    assert "## dpa Contacts" in item["edNote"]
+    assert "Reporting by: Wolfgang Schmidt" in item["edNote"]
     # Trailer "131137 GMT Nov 13": the 13th, 11:37 GMT, November 2013.
     assert item["versionCreated"] == item["firstCreated"] == "2013-11-13T11:37:00Z"
     assert item["uri"] == "urn:wirearchive:iptc7901:eca:2013-11-13:germany-politics"
@@ -75,11 +79,16 @@ def test_no_header_field_or_control_character_reaches_headline_or_body(name: str
     body = item["bodies"][0]["value"]
     for text in (headline, body):
         assert not CONTROL.search(text)
-        assert "ccccb" not in text and "GMT" not in text.split("</p>")[-1]
-        assert "not for publication" not in text and "not intended for publication" not in text
-        assert "Reporting by" not in text and "# Notebook" not in text
-    assert not headline.endswith("=") and not headline.startswith("By ")
-    assert item["slugline"] + "/" not in headline and "\x02" not in headline
+        assert "ccccb" not in text
+        assert "GMT" not in text.split("</p>")[-1]
+        assert "not for publication" not in text
+        assert "not intended for publication" not in text
+        assert "Reporting by" not in text
+        assert "# Notebook" not in text
+    assert not headline.endswith("=")
+    assert not headline.startswith("By ")
+    assert item["slugline"] + "/" not in headline
+    assert "\x02" not in headline
     report = _profile().validate(item)
     assert report.valid, [p.to_dict() for p in report.errors]
 
@@ -139,7 +148,7 @@ def test_trailer_without_zone_is_read_as_gmt_with_a_warning() -> None:
 
 
 def _message(first_line: str, *, take: str = "") -> bytes:
-    head = f"\x01eca077 1 i 40 ccccb   dpa 077\r\n\r\nGermany-test/\r\n\x02"
+    head = "\x01eca077 1 i 40 ccccb   dpa 077\r\n\r\nGermany-test/\r\n\x02"
     head += f"{take}\r\n" if take else ""
     text = (
         f"Test headline for a message =\r\n\r\n   {first_line}\r\nand its second line.\r\n"
@@ -179,10 +188,13 @@ def test_wrapped_and_indented_lines_make_paragraphs() -> None:
 def test_cut_short_and_headerless_messages_are_problems() -> None:
     data = (DATA / "IPTC7901.txt").read_bytes()
     (cut,) = read_bytes(data[: data.index(b"\x03")], "cut.txt", ReadContext())
-    assert cut.problem is not None and cut.problem.rule == "iptc7901.truncated"
-    assert cut.raw is not None and cut.item is None
+    assert cut.problem is not None
+    assert cut.problem.rule == "iptc7901.truncated"
+    assert cut.raw is not None
+    assert cut.item is None
     (bare,) = read_bytes(b"just some words\n", "bare.txt", ReadContext())
-    assert bare.problem is not None and bare.problem.rule == "iptc7901.no-header"
+    assert bare.problem is not None
+    assert bare.problem.rule == "iptc7901.no-header"
 
 
 def test_chosen_by_content_and_a_missing_date_falls_back_to_the_capture_time() -> None:

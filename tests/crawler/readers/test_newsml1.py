@@ -37,8 +37,8 @@ def test_afp_item_field_by_field() -> None:
     assert item["slugline"] == "Sweden-SAAB"
     assert item["language"] == "en"
     assert item["uri"] == "urn:newsml:afp.com:20140829T135002Z:TX-PAR-FXW86"
-    assert {"role": "publicIdentifier",
-            "value": "urn:newsml:afp.com:20140829T135002Z:TX-PAR-FXW86:1"} in item["altIds"]  # fmt: skip
+    public = "urn:newsml:afp.com:20140829T135002Z:TX-PAR-FXW86:1"
+    assert {"role": "publicIdentifier", "value": public} in item["altIds"]
     assert item["version"] == "1"
     assert item["urgency"] == 4
     assert item["versionCreated"] == item["firstCreated"] == "2014-08-29T13:49:51+00:00"
@@ -50,7 +50,8 @@ def test_afp_item_field_by_field() -> None:
     assert item["located"] == "Stockholm"
     body = item["bodies"][0]["value"]
     assert body.startswith("<p>A Chinese-owned company set up to take over Saab's assets")
-    assert body.count("<p>") == 10 and "body.content" not in body
+    assert body.count("<p>") == 10
+    assert "body.content" not in body
     report = _profile().validate(item)
     assert report.valid, [p.to_dict() for p in report.errors]
 
@@ -92,7 +93,8 @@ def test_business_wire_mojibake_is_refused() -> None:
     # The IPTC copy of this release holds UTF-8 that was decoded as cp1252 once already.
     extracted = _read(DATA / "businesswire-newsml-20130515006361.xml")
     assert extracted.item is None
-    assert extracted.problem is not None and extracted.problem.rule == "input.mojibake"
+    assert extracted.problem is not None
+    assert extracted.problem.rule == "input.mojibake"
 
 
 def _two_items(status: str) -> bytes:
@@ -102,7 +104,8 @@ def _two_items(status: str) -> bytes:
 </Identification><NewsManagement><FirstCreated>20240529T080000Z</FirstCreated>
 <ThisRevisionCreated>20240529T090000Z</ThisRevisionCreated><Status FormalName="{status}"/>
 </NewsManagement><NewsComponent xml:lang="en"><NewsLines><HeadLine>Story {id}</HeadLine>
-<DateLine>LONDON, May 29 (Reuters) -</DateLine></NewsLines><ContentItem><MediaType FormalName="Text"/>
+<DateLine>LONDON, May 29 (Reuters) -</DateLine></NewsLines>
+<ContentItem><MediaType FormalName="Text"/>
 <DataContent>The first paragraph of the story has enough words to be a story.
 
 The second paragraph follows after a blank line.</DataContent></ContentItem></NewsComponent>
@@ -117,8 +120,10 @@ The second paragraph follows after a blank line.</DataContent></ContentItem></Ne
 def test_several_news_items_and_their_status(status: str, expected: str) -> None:
     first, second = read_bytes(_two_items(status), "two.xml", ReadContext())
     assert (first.part, second.part) == ("NewsItem 1", "NewsItem 2")
-    assert first.item is not None and second.item is not None
-    assert first.item["pubStatus"] == expected and second.item["pubStatus"] == "usable"
+    assert first.item is not None
+    assert second.item is not None
+    assert first.item["pubStatus"] == expected
+    assert second.item["pubStatus"] == "usable"
     assert first.item["uri"] == "urn:newsml:example.com:20240529:A1"
     assert first.item["versionCreated"] == "2024-05-29T09:00:00Z"
     assert first.item["bodies"][0]["value"] == (
@@ -133,6 +138,8 @@ def test_chosen_by_content_and_hostile_input_refused() -> None:
     bomb = (b'<?xml version="1.0"?><!DOCTYPE NewsML [<!ENTITY a "aaaa">]>'
             b"<NewsML Version=\"1.2\"><NewsItem>&a;</NewsItem></NewsML>")  # fmt: skip
     (refused,) = read_bytes(bomb, "bomb.xml", ReadContext())
-    assert refused.problem is not None and refused.problem.rule == "xml.entities"
+    assert refused.problem is not None
+    assert refused.problem.rule == "xml.entities"
     (other,) = read_bytes(b"<nitf><head/></nitf>", "x.xml", ReadContext())
-    assert other.problem is not None and other.problem.rule == "newsml1.not-newsml"
+    assert other.problem is not None
+    assert other.problem.rule == "newsml1.not-newsml"

@@ -90,7 +90,8 @@ def test_xml_no_reader_takes_is_refused_not_read_as_text(head: bytes, root: str)
     assert reader.name == "unknown"
     assert readers()["text"].sniff(head, Path("page.txt")) == 0
     problem = refusal(head)
-    assert problem is not None and problem.rule == "input.unknown-format"
+    assert problem is not None
+    assert problem.rule == "input.unknown-format"
     assert f"<{root}>" in problem.message
 
 
@@ -101,9 +102,13 @@ def test_unknown_xml_and_zip_are_quarantined_with_their_reason(tmp_path: Path) -
     docx.write_bytes(b"PK\x03\x04\x14\x00\x06\x00word/document.xml" + bytes(40))
     results = {Path(e.path).name: e for e in read_files([svg, docx])}
     problem = results["chart.xml"].problem
-    assert problem is not None and problem.rule == "input.unknown-format"
-    assert "<svg>" in problem.message and "http://www.w3.org/2000/svg" in problem.message
-    assert results["chart.xml"].item is None and results["chart.xml"].raw == svg.read_bytes()
+    assert problem is not None
+    assert problem.rule == "input.unknown-format"
+    assert "<svg>" in problem.message
+    assert "http://www.w3.org/2000/svg" in problem.message
+    assert results["chart.xml"].item is None
+    assert results["chart.xml"].raw == svg.read_bytes()
     zipped = results["story.txt"].problem
-    assert zipped is not None and zipped.rule == "input.archive"
+    assert zipped is not None
+    assert zipped.rule == "input.archive"
     assert "not unpacked" in zipped.message
