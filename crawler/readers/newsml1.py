@@ -321,14 +321,24 @@ def _declared_latin_but_utf8(data: bytes) -> bytes | None:
     return match.group(1) + b"utf-8" + match.group(3) + data[match.end() :]
 
 
-def _mojibake(item: dict[str, Any]) -> Problem | None:
-    """Text that was decoded with the wrong charset before it was sent is refused."""
+def _mojibake(item: dict[str, Any], data: bytes) -> Problem | None:
+    """Text that was decoded with the wrong charset before it was sent is refused; the
+    message names the line of the file where the mojibake stands."""
     text = "\n".join(
         [str(h.get("value", "")) for h in item.get("headlines", [])]
         + [str(b.get("value", "")) for b in item.get("bodies", [])]
     )
     checked = decode(text.encode("utf-8"), "utf-8")
-    return checked if isinstance(checked, Problem) else None
+    if not isinstance(checked, Problem):
+        return None
+    found = re.search(r"holds mojibake '(.+?)'", checked.message)
+    at = data.find(found.group(1).encode("utf-8")) if found else -1
+    newline = b"\n"
+    where = f"line {data.count(newline, 0, at) + 1}" if at >= 0 else "the text"
+    return Problem(
+        rule=checked.rule,
+        message=re.sub(r"^line \d+", where, checked.message),
+    )
 
 
 def read_bytes(data: bytes, name: str, context: ReadContext) -> Iterator[Extracted]:
@@ -373,7 +383,7 @@ def read_bytes(data: bytes, name: str, context: ReadContext) -> Iterator[Extract
         mapper = _Item(element, envelope)
         item = mapper.map()
         part = f"NewsItem {index}" if len(items) > 1 else None
-        problem = _mojibake(item)
+        problem = _mojibake(item, data)
         if problem is not None:
             yield Extracted(name, NAME, __version__, data, MEDIA_TYPE, problem=problem,
                             part=part, steps=(parsed,))  # fmt: skip

@@ -33,6 +33,7 @@ from wirearchive.validators import Problem, Severity
 from ..dateline import Dateline, parse_dateline
 from ..encoding import Decoded, decode
 from ..language import detect_language
+from ._inline import root_of
 from .base import Extracted, ReadContext, read_capped, step, too_large
 
 __all__ = ["READER", "TextCaptureReader", "parse_capture"]
@@ -351,9 +352,9 @@ class TextCaptureReader:
         # The fallback: anything that decodes as text and is not markup, JSON or an
         # archive. XML and zip files no reader takes are refused, never read as text.
         stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-        if head.startswith(b"PK\x03\x04") or stripped[:1] == b"<":
+        if head.startswith(b"PK\x03\x04") or root_of(head) is not None:
             return 0
-        if stripped[:1] in (b"{", b"["):
+        if stripped[:1] in (b"<", b"{", b"["):
             return 1
         return 20 if b"\x00" not in head[:1024] else 1
 

@@ -95,6 +95,7 @@ def test_business_wire_mojibake_is_refused() -> None:
     assert extracted.item is None
     assert extracted.problem is not None
     assert extracted.problem.rule == "input.mojibake"
+    assert extracted.problem.message.startswith("line 361 holds mojibake 'Â¹'")
 
 
 def _two_items(status: str) -> bytes:

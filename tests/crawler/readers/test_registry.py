@@ -112,3 +112,8 @@ def test_unknown_xml_and_zip_are_quarantined_with_their_reason(tmp_path: Path) -
     assert zipped is not None
     assert zipped.rule == "input.archive"
     assert "not unpacked" in zipped.message
+
+
+def test_text_that_merely_starts_with_a_bracket_is_still_text() -> None:
+    head = "<<Новости>> В Астане министры обороны подписали соглашения\n".encode()
+    assert choose(Path("capture"), head).name == "text"
