@@ -4,6 +4,8 @@ corrupt and truncated streams refused."""
 from __future__ import annotations
 
 import gzip
+import tracemalloc
+import zlib
 from pathlib import Path
 
 from wirearchive.crawler.readers import choose, read_files
@@ -67,3 +69,19 @@ def test_corrupt_truncated_and_nested_gzip_are_refused() -> None:
         assert extracted.problem.rule == "input.gzip"
         assert words in extracted.problem.message
         assert extracted.raw == data
+
+
+def test_a_100_megabyte_bomb_is_refused_in_a_few_megabytes_of_memory() -> None:
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    chunk = bytes(10_000_000)
+    bomb = b"".join([packer.compress(chunk) for _ in range(10)] + [packer.flush()])
+    assert len(bomb) < 200_000  # 100 MB of zeros in under 200 kB
+    tracemalloc.start()
+    try:
+        result = gunzip(bomb, 1_000_000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert not isinstance(result, bytes)
+    assert result.rule == "input.too-large"
+    assert peak < 8_000_000  # at most the limit plus one is ever inflated, never 100 MB
