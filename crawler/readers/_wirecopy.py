@@ -102,7 +102,8 @@ def kill_status(fields: Iterable[str], capitals: Iterable[str]) -> tuple[str, st
     """``("canceled" | "withheld", the words that said so)``, or None for an ordinary story.
 
     `fields` are short header fields (a take key, a keyword's parts), matched in any case;
-    `capitals` are lines of prose (an editor's note, the headline, the first line of text),
+    `capitals` are lines of prose (an editor's note, the first line of text; never the
+    headline, which some services write in capitals),
     matched only in capitals at the start of the line ("KILL: ...", "ELIMINATION - ..."),
     since a story may well say "killed".
     """
@@ -163,8 +164,6 @@ class WireStory:
     #: Tabular copy kept line for line (ANPA's preserved format), shown as ``<pre>``.
     preformatted: list[str] = field(default_factory=list)
     sent: datetime | None = None
-    #: What the trailer said, for the steps.
-    trailer: str = ""
     #: Short header fields a kill or withhold notice may stand in, in any case.
     status_fields: list[str] = field(default_factory=list)
     #: Lines of prose where only a notice in capitals counts ("KILL", "WITHDRAWAL").
@@ -226,7 +225,7 @@ def story_item(story: WireStory, name: str, context: ReadContext) -> dict[str, A
     first = story.paragraphs[0] if story.paragraphs else ""
     status = kill_status(
         [story.take, *story.status_fields],
-        [*story.status_lines, story.headline, first[:80], *story.ed_note],
+        [*story.status_lines, *story.ed_note],
     )
     if status is not None:
         item["pubStatus"] = status[0]

@@ -131,7 +131,6 @@ def _header(lines: list[str], story: WireStory, has_text: bool) -> list[str]:
             extra.append(line)
     if has_text and extra and not story.preformatted:
         story.summary = extra.pop(0)
-    story.status_lines.extend(story.ed_note)
     return extra
 
 
@@ -233,7 +232,6 @@ def parse_anpa(text: str) -> WireStory | Problem:
 
 
 def _trailer(trailer: str, story: WireStory) -> None:
-    story.trailer = trailer
     match = _TRAILER.search(trailer)
     if match is None:
         story.steps.append(step("trailer", f"{trailer[:40]!r}: no date-time"))

@@ -173,7 +173,6 @@ def parse_7901(text: str) -> WireStory | Problem:
 
 
 def _trailer(trailer: str, story: WireStory) -> None:
-    story.trailer = trailer
     match = _TRAILER.match(trailer)
     if match is None:
         story.steps.append(step("trailer", f"{trailer[:40]!r}: no date-time group"))

@@ -147,11 +147,13 @@ def test_trailer_without_zone_is_read_as_gmt_with_a_warning() -> None:
     assert [w.rule for w in extracted.warnings] == ["time.zone-assumed"]
 
 
-def _message(first_line: str, *, take: str = "") -> bytes:
+def _message(
+    first_line: str, *, take: str = "", headline: str = "Test headline for a message"
+) -> bytes:
     head = "\x01eca077 1 i 40 ccccb   dpa 077\r\n\r\nGermany-test/\r\n\x02"
     head += f"{take}\r\n" if take else ""
     text = (
-        f"Test headline for a message =\r\n\r\n   {first_line}\r\nand its second line.\r\n"
+        f"{headline} =\r\n\r\n   {first_line}\r\nand its second line.\r\n"
         "\r\n   Another paragraph follows here with more words in it.\r\n"
         "\x03131137 GMT Nov 13\r\n\x7f\x7f\x04"
     )
@@ -175,6 +177,15 @@ def test_kill_and_withhold_notices_set_pub_status(
     assert extracted.item is not None
     assert extracted.item.get("pubStatus") == status
     assert extracted.item["headlines"][0]["value"] == "Test headline for a message"
+
+
+def test_a_headline_in_capitals_is_no_kill_notice() -> None:
+    headline = "WITHDRAWAL OF TROOPS FROM THE BORDER BEGINS"
+    data = _message("Berlin (dpa) - The army began to pull out.", headline=headline)
+    (extracted,) = read_bytes(data, "caps.txt", ReadContext())
+    assert extracted.item is not None
+    assert "pubStatus" not in extracted.item
+    assert extracted.item["headlines"][0]["value"] == headline
 
 
 def test_wrapped_and_indented_lines_make_paragraphs() -> None:
