@@ -19,6 +19,7 @@ from pathlib import Path
 from wirearchive.validators import Problem, walk
 
 from .base import PICTURE_OR_VIDEO, TEXT, Extracted, ReadContext, Reader, Source, step
+from .unknown import READER as UNKNOWN
 
 __all__ = [
     "PICTURE_OR_VIDEO",
@@ -36,7 +37,9 @@ __all__ = [
 ]
 
 #: Modules in order of precedence when two readers are equally sure.
-_MODULES = ("ninjs", "newsml", "nitf", "feed", "html", "text")
+_MODULES = (
+    "gunzip", "ninjs", "newsml", "newsml1", "nitf", "iptc7901", "anpa1312", "feed", "html", "text",
+)  # fmt: skip
 _HEAD = 4096
 
 
@@ -51,7 +54,12 @@ def readers() -> dict[str, Reader]:
 
 
 def choose(name: str, head: bytes, format: str | None = None) -> Reader:
-    """The reader for an input: the one named, else the most confident; ties by suffix."""
+    """The reader for an input: the one named, else the most confident; ties by suffix.
+
+    When no reader is at all sure and the input is XML or a zip archive, the choice is
+    `UNKNOWN`, which refuses it (``input.unknown-format``, ``input.archive``) rather than
+    letting the text reader make a story of markup.
+    """
     known = readers()
     if format is not None:
         try:
@@ -62,10 +70,13 @@ def choose(name: str, head: bytes, format: str | None = None) -> Reader:
             ) from None
     suffix = Path(name).suffix.lower()
     order = {reader: index for index, reader in enumerate(known)}
-    return max(
-        known.values(),
-        key=lambda r: (r.sniff(head, name), suffix in r.suffixes, -order[r.name]),
-    )
+    scored = [
+        (r.sniff(head, name), suffix in r.suffixes, -order[r.name], r) for r in known.values()
+    ]
+    best = max(scored, key=lambda entry: entry[:3])
+    if best[0] <= 0 and UNKNOWN.sniff(head, name) > 0:
+        return UNKNOWN
+    return best[3]
 
 
 def unreadable(name: str, message: str, rule: str = "input.unreadable") -> Extracted:

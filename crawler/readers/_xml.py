@@ -12,9 +12,10 @@ import re
 from typing import Any, cast
 
 from lxml import etree
+from wirearchive.text.encoding import Decoded, decode
 from wirearchive.validators import Problem
 
-__all__ = ["local_name", "parse_xml", "text_of"]
+__all__ = ["local_name", "parse_xml", "prepare", "text_of"]
 
 _ENTITY = re.compile(rb"<!ENTITY\s+(%\s*)?([^\s>]+)(?:\s+(SYSTEM|PUBLIC)\s+(\"[^\"]*\"|'[^']*'))?")
 _PROLOG_LIMIT = 1 << 20  # entity declarations live in the DOCTYPE, before the root
@@ -52,8 +53,46 @@ def _declared_entities(data: bytes) -> Problem | None:
     )
 
 
+#: White space (or a BOM) before the XML declaration, which libxml2 refuses ("XML
+#: declaration allowed only at the start of the document") and feeds often have.
+_BEFORE_DECLARATION = re.compile(
+    rb"\A(\xef\xbb\xbf)?([ \t\r\n]*)(\xef\xbb\xbf)?(?=<\?xml[ \t\r\n])"
+)
+_DECLARED = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=", re.S)
+
+
+def prepare(data: bytes) -> tuple[bytes, str | None] | Problem:
+    """The bytes libxml2 should parse, and what was done to them (None: nothing).
+
+    Leading white space before ``<?xml`` is dropped (the BOM kept). A document with no
+    BOM and no declared encoding that is not UTF-8 (the XML default) is decoded the way
+    `decode` tells Cyrillic charsets apart, and handed over as UTF-8; mojibake is refused.
+    """
+    notes = []
+    match = _BEFORE_DECLARATION.match(data)
+    if match is not None and (match.group(2) or (match.group(1) and match.group(3))):
+        bom = b"\xef\xbb\xbf" if match.group(1) or match.group(3) else b""
+        data = bom + data[match.end() :]
+        notes.append(f"{len(match.group(0)) - len(bom)} bytes of white space before <?xml dropped")
+    undeclared = not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"))
+    if undeclared and not _DECLARED.match(data) and b"\x00" not in data[:1024]:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            decoded = decode(data)
+            if not isinstance(decoded, Decoded):
+                return Problem(rule=decoded.rule, message=decoded.message)
+            data = decoded.text.encode("utf-8")
+            notes.append(f"no charset declared and not UTF-8: read as {decoded.step}")
+    return data, "; ".join(notes) or None
+
+
 def parse_xml(data: bytes) -> etree._Element | Problem:
     """The root element of `data`, or the problem that keeps it from being trusted."""
+    prepared = prepare(data)
+    if isinstance(prepared, Problem):
+        return prepared
+    data = prepared[0]
     refused = _declared_entities(data)
     if refused is not None:
         return refused

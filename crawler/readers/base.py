@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -29,6 +29,7 @@ __all__ = [
     "ReadContext",
     "Reader",
     "Source",
+    "read_whole",
     "step",
     "too_large",
 ]
@@ -177,3 +178,25 @@ class Reader(Protocol):
 
     def read(self, source: Source, context: ReadContext) -> Iterator[Extracted]:
         """Every item in the input, streaming where the format allows."""
+
+
+def read_whole(
+    source: Source,
+    context: ReadContext,
+    read_bytes: Callable[[bytes, str, ReadContext], Iterator[Extracted]],
+    *,
+    reader: str,
+    version: str,
+    media_type: str,
+) -> Iterator[Extracted]:
+    """`Reader.read` for a format read as one document: the capped bytes, then `read_bytes`.
+
+    Such readers keep their work in ``read_bytes(data, name, context)``, so a reader that
+    unwraps bytes (gzip) can hand them on without a file.
+    """
+    data = source.read(context.max_bytes)
+    if data is None:
+        problem = too_large(context.max_bytes)
+        yield Extracted(source.name, reader, version, None, media_type, problem=problem)
+        return
+    yield from read_bytes(data, source.name, context)

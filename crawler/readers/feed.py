@@ -41,7 +41,7 @@ from wirearchive.text.encoding import Undecodable, decode
 from wirearchive.text.language import detect_language
 from wirearchive.validators import Problem
 
-from ._xml import local_name, parse_xml, text_of
+from ._xml import local_name, parse_xml, prepare, text_of
 from .base import Extracted, ReadContext, Source, too_large
 from .html import (
     DETECTABLE,
@@ -705,9 +705,13 @@ def read_feed(data: bytes, *, path: str, context: ReadContext | None = None) -> 
         )  # fmt: skip
         return
     dialect = "RSS" if feed.media_type == RSS else "Atom"
+    prepared = prepare(data)
+    bytes_note = prepared[1] if not isinstance(prepared, Problem) else None
     for entry in entries:
         page = Page()
         page.note("parse", f"{dialect} {entry.kind} {entry.index} of {len(entries)}")
+        if bytes_note:
+            page.note("decode", bytes_note)
         try:
             problem = _build(entry, feed, page)
         except Exception as exc:  # noqa: BLE001 - one bad entry must not stop the others

@@ -33,6 +33,7 @@ from wirearchive.text.encoding import Decoded, decode
 from wirearchive.text.language import detect_language
 from wirearchive.validators import Problem, Severity
 
+from ._inline import root_of
 from .base import Extracted, ReadContext, Source, step, too_large
 
 __all__ = ["READER", "TextCaptureReader", "parse_capture"]
@@ -269,8 +270,11 @@ class TextCaptureReader:
     suffixes = (".txt", ".text")
 
     def sniff(self, head: bytes, name: str) -> int:
-        # The fallback: anything that decodes as text and is not markup or JSON.
+        # The fallback: anything that decodes as text and is not markup, JSON or an
+        # archive. XML and zip files no reader takes are refused, never read as text.
         stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+        if head.startswith(b"PK\x03\x04") or root_of(head) is not None:
+            return 0
         if stripped[:1] in (b"<", b"{", b"["):
             return 1
         return 20 if b"\x00" not in head[:1024] else 1

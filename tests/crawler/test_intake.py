@@ -3,6 +3,7 @@ skip, each named with its path and rule, and one bad input never stops the rest.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -514,7 +515,11 @@ GOOD_FILES = [
     DATA / "nitf" / "nitf-fishing.xml",
     DATA / "feeds" / "atom-full-content.xml",
     DATA / "sputnik-kz-2024-05-29.txt",
+    DATA / "iptc7901" / "IPTC7901.txt",
+    DATA / "anpa1312" / "anpa-1.tst",
+    DATA / "newsml-1.2" / "afp.xml",
 ]
+GZIPPED = DATA / "iptc7901" / "dpa_two_line.txt"
 SVG = b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4">\
 <rect width="4" height="4"/></svg>\n'
 
@@ -548,6 +553,7 @@ def _mixed_folder(root: Path) -> dict[str, str]:
     (folder / "good").mkdir(parents=True)
     for path in GOOD_FILES:
         shutil.copy(path, folder / "good" / path.name)
+    (folder / "good" / "dpa.txt.gz").write_bytes(gzip.compress(GZIPPED.read_bytes()))
     outside = root / "outside.json"
     shutil.copy(EXAMPLES / "sputnik-kz-2024-05-29.json", outside)
     os.mkfifo(folder / "pipe.json")  # unreadable: opening a FIFO would block forever
@@ -616,6 +622,7 @@ def test_a_mixed_folder_archives_every_good_input_and_names_every_bad_one(tmp_pa
     for path in GOOD_FILES:
         statuses = {e["status"] for e in by_name[path.name]}
         assert statuses <= {"new", "unchanged"}, (path.name, by_name[path.name])
+    assert {e["status"] for e in by_name["dpa.txt.gz"]} == {"new"}, by_name["dpa.txt.gz"]
     # Every bad input is named with its own status and rule, and nothing else is bad.
     for name, status in expected.items():
         (event,) = by_name[name]
@@ -634,7 +641,8 @@ def test_a_mixed_folder_archives_every_good_input_and_names_every_bad_one(tmp_pa
     assert rules["self.json"] == "walk.loop"
     assert rules["empty-1.json"] == rules["empty-2.json"] == "text.empty"
     assert rules["truncated.xml"] == "xml.truncated"
-    assert rules["bundle.zip"] == "input.binary"
+    assert rules["bundle.zip"] == "input.archive"
+    assert rules["image.svg"] == "input.unknown-format"
     # Without a nesting limit in the JSON parser (another part of issue 9 adds json.too-deep)
     # the schema engine gives up on 900 levels and orjson's parser on 10,000: each is still
     # only its own input's quarantine entry.

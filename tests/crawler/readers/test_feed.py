@@ -336,3 +336,46 @@ def test_sniff_claims_feeds_and_nothing_else(head: bytes, score: int) -> None:
     assert READER.sniff(head, "input.xml") == score
     if score:
         assert HTML.sniff(head, "input.xml") == 0
+
+
+# --- prologs and charsets feeds really arrive with ----------------------------------
+
+CYRILLIC_HEADLINE = "В Алматы открылась новая станция метро"
+
+
+@pytest.mark.parametrize(
+    ("name", "charset"),
+    [("rss-cp1251-undeclared.xml", "cp1251"), ("rss-koi8r-undeclared.xml", "koi8_r")],
+)
+def test_cyrillic_feed_without_a_declared_charset(
+    name: str, charset: str, validator: Validator
+) -> None:
+    (extracted,) = _read(FEEDS / name)
+    item = _item(extracted)
+    assert item["headlines"][0]["value"] == CYRILLIC_HEADLINE
+    assert item["bodies"][0]["value"].startswith("<p>АЛМАТЫ, 29 мая - Sputnik. В Алматы")
+    assert item["language"] == "ru"
+    assert item["located"] == "Алматы"
+    details = [s.get("detail", "") for s in extracted.steps]
+    assert f"no charset declared and not UTF-8: read as {charset} (detected)" in details
+    assert validator.validate(item).valid
+
+
+def test_white_space_before_the_xml_declaration(tmp_path: Path, validator: Validator) -> None:
+    (extracted,) = _read(FEEDS / "rss-whitespace-before-declaration.xml")
+    item = _item(extracted)
+    assert item["headlines"][0]["value"] == CYRILLIC_HEADLINE
+    assert validator.validate(item).valid
+    assert extracted.raw == (FEEDS / "rss-whitespace-before-declaration.xml").read_bytes()
+    # A BOM, then a newline, before the declaration: read the same.
+    data = (FEEDS / "rss-whitespace-before-declaration.xml").read_bytes().lstrip()
+    (with_bom,) = _read(_write(tmp_path, b"\xef\xbb\xbf\n" + data))
+    assert _item(with_bom)["headlines"][0]["value"] == CYRILLIC_HEADLINE
+
+
+def test_declared_utf8_holding_cp1251_bytes_is_still_refused(tmp_path: Path) -> None:
+    data = (FEEDS / "rss-cp1251-undeclared.xml").read_bytes()
+    declared = data.replace(b'<?xml version="1.0"?>', b'<?xml version="1.0" encoding="UTF-8"?>')
+    (extracted,) = _read(_write(tmp_path, declared))
+    assert extracted.item is None
+    assert extracted.problem is not None

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from wirearchive.crawler.readers import Extracted, Source, choose, read_inputs, read_source, readers
+from wirearchive.crawler.readers.unknown import refusal
 
 DATA = Path(__file__).parents[2] / "data"
 
@@ -20,6 +21,10 @@ HEADS = {
     "feed": b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>',
     "html": b'<!DOCTYPE html>\n<html lang="en"><head><title>x</title></head><body>',
     "text": "В Астане министры обороны подписали соглашения\n".encode(),
+    "newsml-1.2": b'<?xml version="1.0" encoding="utf-8"?>\n<NewsML Version="1.2"><NewsEnvelope>',
+    "iptc7901": b"\x01eca062 4 i 211 ccccb   dpa 061\r\n\r\nGermany-politics/\r\n\x02Headline =",
+    "anpa1312": b"\x16\x16\x01W2870\x1fasian\nf l\x13\x11 BC-LT--Argentina-CancerB     11-13 1049",
+    "gunzip": b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03",
 }
 
 
@@ -122,3 +127,46 @@ def test_a_name_that_is_not_utf8_is_escaped_and_kept_exactly_in_the_uri(tmp_path
     assert source.name == str(tmp_path) + "/caf\\xe9.json"
     assert source.uri.endswith("/caf%E9.json")
     assert source.name.encode("utf-8")  # printable: any UTF-8 encoder takes it
+
+
+@pytest.mark.parametrize(
+    ("head", "root"),
+    [
+        (b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><text>Hi</text>', "svg"),
+        (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w='
+         b'"http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>', "document"),
+        (b"<catalog><book id='1'><title>XML</title></book></catalog>", "catalog"),
+    ],
+)  # fmt: skip
+def test_xml_no_reader_takes_is_refused_not_read_as_text(head: bytes, root: str) -> None:
+    reader = choose("page.txt", head)
+    assert reader.name == "unknown"
+    assert readers()["text"].sniff(head, "page.txt") == 0
+    problem = refusal(head)
+    assert problem is not None
+    assert problem.rule == "input.unknown-format"
+    assert f"<{root}>" in problem.message
+
+
+def test_unknown_xml_and_zip_are_quarantined_with_their_reason(tmp_path: Path) -> None:
+    svg = tmp_path / "chart.xml"
+    svg.write_bytes(b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>')
+    docx = tmp_path / "story.txt"
+    docx.write_bytes(b"PK\x03\x04\x14\x00\x06\x00word/document.xml" + bytes(40))
+    results = {Path(e.path).name: e for e in read_inputs([svg, docx])}
+    problem = results["chart.xml"].problem
+    assert problem is not None
+    assert problem.rule == "input.unknown-format"
+    assert "<svg>" in problem.message
+    assert "http://www.w3.org/2000/svg" in problem.message
+    assert results["chart.xml"].item is None
+    assert results["chart.xml"].raw == svg.read_bytes()
+    zipped = results["story.txt"].problem
+    assert zipped is not None
+    assert zipped.rule == "input.archive"
+    assert "not unpacked" in zipped.message
+
+
+def test_text_that_merely_starts_with_a_bracket_is_still_text() -> None:
+    head = "<<Новости>> В Астане министры обороны подписали соглашения\n".encode()
+    assert choose("capture", head).name == "text"

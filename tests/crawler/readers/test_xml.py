@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from wirearchive.crawler.readers._inline import expand_qcode, normalise_time, parse, root_of
-from wirearchive.crawler.readers._xml import parse_xml
+from wirearchive.crawler.readers._xml import parse_xml, prepare
 from wirearchive.crawler.readers.base import Extracted, ReadContext, Reader, Source
 from wirearchive.crawler.readers.newsml import READER as NEWSML
 from wirearchive.crawler.readers.nitf import READER as NITF
@@ -409,3 +409,32 @@ def test_mutated_real_files_never_raise(tmp_path: Path) -> None:
             for result in results:
                 json.dumps(result.item)  # plain JSON data only
     assert items > 100  # most mutants still hold items: the mapping itself was exercised
+
+
+# --- what comes before the root: white space, BOMs, undeclared charsets ---------------
+
+
+@pytest.mark.parametrize(
+    "prefix", [b"\n", b"  \r\n\t", b"\xef\xbb\xbf\n", b"\n\xef\xbb\xbf"], ids=repr
+)
+def test_white_space_or_a_bom_before_the_declaration_is_allowed(prefix: bytes) -> None:
+    data = prefix + b'<?xml version="1.0" encoding="utf-8"?>\n<nitf><head/></nitf>'
+    root = parse_xml(data)
+    assert not isinstance(root, Problem), root
+    assert root.tag == "nitf"
+    prepared = prepare(data)
+    assert not isinstance(prepared, Problem)
+    assert prepared[0].lstrip(b"\xef\xbb\xbf").startswith(b"<?xml")
+
+
+def test_undeclared_cyrillic_is_told_apart_and_declared_charsets_are_kept() -> None:
+    text = "<note><p>Президент подписал указ о новых мерах поддержки семей с детьми</p></note>"
+    for charset in ("cp1251", "koi8_r"):
+        prepared = prepare(text.encode(charset))
+        assert not isinstance(prepared, Problem)
+        assert prepared[0] == text.encode("utf-8")
+        assert prepared[1] == f"no charset declared and not UTF-8: read as {charset} (detected)"
+    declared = '<?xml version="1.0" encoding="windows-1251"?>' + text
+    assert prepare(declared.encode("cp1251")) == (declared.encode("cp1251"), None)
+    mojibake = text.encode("utf-8").decode("cp1251").encode("utf-8")
+    assert prepare(mojibake) == (mojibake, None)  # valid UTF-8: left to the reader
