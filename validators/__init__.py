@@ -8,6 +8,7 @@
 
 from .detect import Detection, VersionDetector
 from .inputs import DEFAULT_MAX_BYTES, Document, InputError, collect_files, read_documents
+from .jsontext import MAX_DEPTH, decode_text, parse
 from .problems import Problem, Severity, format_json_path, rank
 from .registry import NINJS_VERSIONS, PROFILE, SchemaNotFound, SchemaRegistry, default_registry
 from .report import Report
@@ -18,6 +19,7 @@ from .validator import AUTO, Validator
 __all__ = [
     "AUTO",
     "DEFAULT_MAX_BYTES",
+    "MAX_DEPTH",
     "NINJS_VERSIONS",
     "PROFILE",
     "RULES",
@@ -37,8 +39,10 @@ __all__ = [
     "Validator",
     "VersionDetector",
     "collect_files",
+    "decode_text",
     "default_registry",
     "format_json_path",
+    "parse",
     "rank",
     "read_documents",
 ]
