@@ -335,8 +335,9 @@ class Store:
             found = cls._open_readonly(backend, path, gzip)
             if found is not None:
                 return found
-            with cls(backend, SQLiteCatalog(path), gzip=gzip) as catching_up:
-                if catching_up.catalog.upgraded:
+            writable = SQLiteCatalog(path)
+            with cls(backend, writable, gzip=gzip) as catching_up:
+                if writable.upgraded:
                     catching_up.reindex()
                 with catching_up.catalog.writing():
                     catching_up._catch_up()

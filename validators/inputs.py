@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .jsontext import parse  # importable from here, as before
+from .jsontext import parse as parse  # re-exported: callers import it from here
 from .problems import Problem
 
 __all__ = ["DEFAULT_MAX_BYTES", "Document", "InputError", "collect_files", "read_documents"]
