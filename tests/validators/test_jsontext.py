@@ -92,6 +92,12 @@ def test_duplicate_key_with_the_same_value_is_refused_too() -> None:
     assert "the same value" in problem.message
 
 
+def test_duplicate_key_in_compact_text() -> None:
+    # The compact text differs from orjson's own output only by the member it dropped.
+    problem = _refused(b'{"uri":"urn:x","n":[{"a":1,"b":2,"a":3}]}')
+    assert (problem.rule, problem.json_path) == ("json.duplicate-key", "$.n[0].a")
+
+
 def test_duplicate_key_spelt_with_an_escape() -> None:
     problem = _refused(b'{"uri": "urn:x", "\\u0075ri": "urn:y"}')
     assert (problem.rule, problem.json_path) == ("json.duplicate-key", "$.uri")
