@@ -15,6 +15,7 @@ import difflib
 import io
 import os
 import re
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -320,9 +321,10 @@ class Store:
         (SQLite may add its ``-wal``/``-shm`` companions). One exception: when the catalog is
         missing, of an older schema, or behind the log (a writer died between writing its
         segment and indexing it), the catalog is brought up to date first, as a writer
-        would, since otherwise a durable version would be missing from what is read. The
-        other leftovers of a killed writer (temporary files, an orphan WARC file) are left
-        for the next writer to clear.
+        would, since otherwise a durable version would be missing from what is read; if a
+        writer holds the lock, that writer is alive and indexes its own segment, so the
+        reader does not wait and reads what is indexed. The other leftovers of a killed
+        writer (temporary files, an orphan WARC file) are left for the next writer.
         """
         where = resolve_location(location)
         backend = open_backend(where)
@@ -333,17 +335,10 @@ class Store:
             raise ArchiveError(f"no archive at {where}")
         if readonly:
             found = cls._open_readonly(backend, path, gzip)
-            if found is not None:
-                return found
-            writable = SQLiteCatalog(path)
-            with cls(backend, writable, gzip=gzip) as catching_up:
-                if writable.upgraded:
-                    catching_up.reindex()
-                with catching_up.catalog.writing():
-                    catching_up._catch_up()
-            found = cls._open_readonly(backend, path, gzip)
-            if found is None:  # another writer raced ahead again; read what is indexed
-                found = cls(backend, SQLiteCatalog(path, readonly=True), gzip=gzip, readonly=True)
+            if found is None:
+                cls._catch_up_for_reading(backend, path, gzip)
+                found = cls._open_readonly(backend, path, gzip, lagging=True)
+            assert found is not None
             return found
         catalog = SQLiteCatalog(path)
         store = cls(backend, catalog, gzip=gzip)
@@ -354,15 +349,24 @@ class Store:
         return store
 
     @classmethod
-    def _open_readonly(cls, backend: Backend, path: Path, gzip: bool) -> Store | None:
-        """The archive opened read-only, or None when its catalog must be written first."""
+    def _open_readonly(
+        cls, backend: Backend, path: Path, gzip: bool, *, lagging: bool = False
+    ) -> Store | None:
+        """The archive opened read-only, or None when its catalog must be written first.
+
+        With `lagging`, a catalog behind the log is accepted (a live writer is indexing).
+        """
         if not path.is_file():
+            if lagging:
+                raise ArchiveError(f"{path}: another process is creating the catalog; try again")
             return None
         catalog = SQLiteCatalog(path, readonly=True)
         try:
-            current = catalog.is_current() and not backend.exists(
-                segment_name(catalog.head()[0] + 1)
-            )
+            current = catalog.is_current()
+            if lagging and not current:
+                raise ArchiveError(f"{path}: another process is rebuilding the catalog; try again")
+            if not lagging:
+                current = current and not backend.exists(segment_name(catalog.head()[0] + 1))
         except BaseException:
             catalog.close()
             raise
@@ -370,6 +374,24 @@ class Store:
             catalog.close()
             return None
         return cls(backend, catalog, gzip=gzip, readonly=True)
+
+    @classmethod
+    def _catch_up_for_reading(cls, backend: Backend, path: Path, gzip: bool) -> None:
+        """Bring a missing, old or lagging catalog up to the log, unless a writer is live.
+
+        Tried without waiting: a process holding the write lock indexes its own segment
+        before it lets go, so a reader need not queue behind it and reads what is indexed.
+        """
+        try:
+            writable = SQLiteCatalog(path, busy_timeout=0)
+            with cls(backend, writable, gzip=gzip) as catching_up:
+                if writable.upgraded:
+                    catching_up.reindex()
+                with writable.writing():
+                    catching_up._catch_up()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
 
     def _writable(self, what: str) -> None:
         if self.readonly:

@@ -1229,6 +1229,34 @@ def test_read_only_open_indexes_a_segment_a_dead_writer_left(
         assert reader.get(second["uri"]) is not None
 
 
+def test_read_only_open_leaves_a_live_writers_segment_to_that_writer(
+    archive_dir: Path,
+    make_item: ItemFactory,
+    make_capture: CaptureFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Segment 2 is on disk but not indexed, and a writer holds the lock: that is a writer
+    # mid-commit, which indexes it itself. The reader reads what is indexed, without waiting.
+    first, second = make_item(1), make_item(2)
+    with Store.open(str(archive_dir)) as store:
+        store.put(first, make_capture(first), run="r", profile=PROFILE)
+        monkeypatch.setattr(store.catalog, "index_segment", _die)
+        with pytest.raises(KeyboardInterrupt):
+            store.put(second, make_capture(second), run="r", profile=PROFILE)
+        monkeypatch.undo()
+    holder = sqlite3.connect(archive_dir / "catalog.sqlite", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with Store.open(str(archive_dir), readonly=True) as reader:
+            assert reader.get(first["uri"]) is not None
+            assert reader.get(second["uri"]) is None
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with Store.open(str(archive_dir), readonly=True) as reader:  # the lock is free: catch up
+        assert reader.get(second["uri"]) is not None
+
+
 def _die(*args: Any) -> None:
     raise KeyboardInterrupt  # the process dies once the segment is on disk
 
