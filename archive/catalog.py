@@ -164,8 +164,18 @@ def _url_row(item_id: str, facts: dict[str, Any], at: str) -> list[tuple[Any, ..
 class SQLiteCatalog:
     """The catalog in one SQLite file, in WAL mode."""
 
-    def __init__(self, path: str | Path, *, busy_timeout: float = 120.0) -> None:
+    def __init__(
+        self, path: str | Path, *, busy_timeout: float = 120.0, readonly: bool = False
+    ) -> None:
         self.path = Path(path)
+        if readonly:  # SQLite's mode=ro: no write lock, no schema upgrade, no change to the file
+            uri = f"{self.path.resolve().as_uri()}?mode=ro"
+            self._db = sqlite3.connect(
+                uri, uri=True, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+            )
+            self._depth = 0
+            self.upgraded = False
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(
             self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
@@ -197,6 +207,10 @@ class SQLiteCatalog:
                 "value = excluded.value",
                 (SCHEMA_VERSION,),
             )
+
+    def is_current(self) -> bool:
+        """Whether this catalog has the schema this wirearchive writes (else: reindex)."""
+        return self._schema() == SCHEMA_VERSION
 
     def _schema(self) -> str | None:
         try:

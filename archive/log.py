@@ -14,6 +14,7 @@ line or segment is caught too.
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
@@ -22,12 +23,14 @@ import orjson
 
 __all__ = [
     "KINDS",
+    "DamagedLine",
     "LogEntry",
     "LogError",
     "decode_at",
     "encode_entry",
     "parse_segment_name",
     "read_entries",
+    "scan_lines",
     "segment_name",
 ]
 
@@ -54,6 +57,17 @@ class LogEntry:
     seq: int
     kind: str
     body: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class DamagedLine:
+    """A line that does not decode: where it is and why, without the segment's name twice."""
+
+    segment: str
+    line: int
+    offset: int
+    length: int
+    message: str
 
 
 def segment_name(number: int) -> str:
@@ -106,6 +120,23 @@ def read_entries(segment: str, stream: BinaryIO) -> Iterator[LogEntry]:
     for number, line in enumerate(stream, start=1):
         seq, kind, body = _decode(segment, number, line)
         yield LogEntry(segment, number, offset, len(line), seq, kind, body)
+        offset += len(line)
+
+
+def scan_lines(segment: str, data: bytes) -> Iterator[LogEntry | DamagedLine]:
+    """Every line of a segment in order, each an entry or a `DamagedLine`; never raises.
+
+    For rebuilding an index: one altered byte costs the line it is in, not the segment.
+    """
+    offset = 0
+    for number, line in enumerate(io.BytesIO(data), start=1):
+        try:
+            seq, kind, body = _decode(segment, number, line)
+        except LogError as exc:
+            message = str(exc).removeprefix(f"{segment}:{number}: ")
+            yield DamagedLine(segment, number, offset, len(line), message)
+        else:
+            yield LogEntry(segment, number, offset, len(line), seq, kind, body)
         offset += len(line)
 
 

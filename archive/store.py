@@ -15,10 +15,12 @@ import difflib
 import io
 import os
 import re
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, Literal
 
 import orjson
@@ -28,12 +30,14 @@ from .backend import Backend, open_backend
 from .canonical import canonical_bytes, nfc, sha256
 from .catalog import Catalog, Location, SegmentInfo, SQLiteCatalog
 from .log import (
+    DamagedLine,
     LogEntry,
     LogError,
     decode_at,
     encode_entry,
     parse_segment_name,
     read_entries,
+    scan_lines,
     segment_name,
 )
 from .warc import Capture, CaptureRef, WarcBuilder, read_payload
@@ -334,26 +338,115 @@ class Store:
     """One archive: a backend for the files and a catalog that indexes them."""
 
     def __init__(
-        self, backend: Backend, catalog: Catalog, *, gzip: bool = True, software: str = SOFTWARE
+        self,
+        backend: Backend,
+        catalog: Catalog,
+        *,
+        gzip: bool = True,
+        software: str = SOFTWARE,
+        readonly: bool = False,
     ) -> None:
         self.backend = backend
         self.catalog = catalog
         self._gzip = gzip
         self._software = software
+        #: Opened for reading only: writing, recovery and reindex raise `ArchiveError`.
+        self.readonly = readonly
 
     @classmethod
-    def open(cls, location: str | None = None, *, recover: bool = True, gzip: bool = True) -> Store:
-        """Open (creating if needed) the archive at a location; see `resolve_location`."""
-        backend = open_backend(resolve_location(location))
+    def open(
+        cls,
+        location: str | None = None,
+        *,
+        recover: bool = True,
+        gzip: bool = True,
+        create: bool = True,
+        readonly: bool = False,
+    ) -> Store:
+        """Open the archive at a location (see `resolve_location`), creating it if needed.
+
+        ``create=False`` refuses a path that holds no archive (no catalog and no log
+        segment) with ``ArchiveError("no archive at PATH")``, and makes nothing there.
+        ``readonly=True`` implies that, and opens the catalog with SQLite's ``mode=ro``: no
+        write lock is taken, so a reader never waits for a writer, and no file changes
+        (SQLite may add its ``-wal``/``-shm`` companions). One exception: when the catalog is
+        missing, of an older schema, or behind the log (a writer died between writing its
+        segment and indexing it), the catalog is brought up to date first, as a writer
+        would, since otherwise a durable version would be missing from what is read; if a
+        writer holds the lock, that writer is alive and indexes its own segment, so the
+        reader does not wait and reads what is indexed. The other leftovers of a killed
+        writer (temporary files, an orphan WARC file) are left for the next writer.
+        """
+        where = resolve_location(location)
+        backend = open_backend(where)
         if backend.local_root is None:
             raise ArchiveError(f"{backend!r}: no local directory for the SQLite catalog")
-        catalog = SQLiteCatalog(backend.local_root / CATALOG_NAME)
+        path = backend.local_root / CATALOG_NAME
+        if (readonly or not create) and not _holds_archive(backend, path):
+            raise ArchiveError(f"no archive at {where}")
+        if readonly:
+            found = cls._open_readonly(backend, path, gzip)
+            if found is None:
+                cls._catch_up_for_reading(backend, path, gzip)
+                found = cls._open_readonly(backend, path, gzip, lagging=True)
+            assert found is not None
+            return found
+        catalog = SQLiteCatalog(path)
         store = cls(backend, catalog, gzip=gzip)
         if catalog.upgraded:  # made by an older wirearchive: rebuild it from the log
             store.reindex()
         if recover:
             store.recover()
         return store
+
+    @classmethod
+    def _open_readonly(
+        cls, backend: Backend, path: Path, gzip: bool, *, lagging: bool = False
+    ) -> Store | None:
+        """The archive opened read-only, or None when its catalog must be written first.
+
+        With `lagging`, a catalog behind the log is accepted (a live writer is indexing).
+        """
+        if not path.is_file():
+            if lagging:
+                raise ArchiveError(f"{path}: another process is creating the catalog; try again")
+            return None
+        catalog = SQLiteCatalog(path, readonly=True)
+        try:
+            current = catalog.is_current()
+            if lagging and not current:
+                raise ArchiveError(f"{path}: another process is rebuilding the catalog; try again")
+            if not lagging:
+                current = current and not backend.exists(segment_name(catalog.head()[0] + 1))
+        except BaseException:
+            catalog.close()
+            raise
+        if not current:
+            catalog.close()
+            return None
+        return cls(backend, catalog, gzip=gzip, readonly=True)
+
+    @classmethod
+    def _catch_up_for_reading(cls, backend: Backend, path: Path, gzip: bool) -> None:
+        """Bring a missing, old or lagging catalog up to the log, unless a writer is live.
+
+        Tried without waiting: a process holding the write lock indexes its own segment
+        before it lets go, so a reader need not queue behind it and reads what is indexed.
+        """
+        try:
+            writable = SQLiteCatalog(path, busy_timeout=0)
+            with cls(backend, writable, gzip=gzip) as catching_up:
+                if writable.upgraded:
+                    catching_up.reindex()
+                with writable.writing():
+                    catching_up._catch_up()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+
+    def _writable(self, what: str) -> None:
+        if self.readonly:
+            raise ArchiveError(f"the archive was opened read-only: cannot {what}")
 
     def close(self) -> None:
         self.catalog.close()
@@ -367,6 +460,7 @@ class Store:
     # -- writing -------------------------------------------------------------
 
     def writer(self, run: str, *, source: str | None = None) -> Writer:
+        self._writable("write")
         return Writer(self, run, source=source)
 
     def put(
@@ -387,6 +481,7 @@ class Store:
 
     def finish_run(self, manifest: Mapping[str, Any]) -> None:
         """Log a run's manifest, and keep a readable copy in ``runs/<run>.json``."""
+        self._writable("log a run")
         body = {"run": manifest["run"], "manifest": dict(manifest)}
         with self.catalog.writing():
             group = self._begin_group()
@@ -592,6 +687,7 @@ class Store:
 
     def recover(self) -> list[str]:
         """Bring the catalog up to the log and clear what a killed writer left half-done."""
+        self._writable("recover")
         with self.catalog.writing():
             notes = self._catch_up()
             notes += [f"removed unfinished {name}" for name in self.backend.discard_incomplete()]
@@ -605,24 +701,47 @@ class Store:
         return notes
 
     def reindex(self) -> dict[str, Any]:
-        """Rebuild the catalog from the log files alone, in one transaction."""
-        problems: list[str] = []
+        """Rebuild the catalog from the log files alone, in one transaction.
+
+        A damaged line costs only itself: every intact line of its segment is indexed, and
+        the line is reported (``verify.line``, with file and line) and still counted in the
+        segment's seq range, so the next writer does not reuse its seq. Each problem is
+        ``{"file", "line", "rule", "message"}``, as `verify` reports findings.
+        """
+        self._writable("reindex")
+        problems: list[dict[str, Any]] = []
+
+        def problem(file: str, line: int | None, rule: str, message: str) -> None:
+            problems.append({"file": file, "line": line, "rule": rule, "message": message})
+
         with self.catalog.writing():
             self.catalog.clear()
-            names = list(self.backend.names("log/"))
-            expected = 1
-            for name in names:
+            expected, seq = 1, 0
+            for name in list(self.backend.names("log/")):
                 number = parse_segment_name(name)
                 if number is None:
-                    problems.append(f"{name}: not a log segment name; left out")
+                    problem(name, None, "verify.stray", "not a log segment name; left out")
                     continue
                 if number != expected:
-                    problems.append(f"log/ has no segment {segment_name(expected)}")
-                try:
-                    self._index_file(number, name)
-                except LogError as exc:
-                    problems.append(str(exc))
+                    gap = segment_name(expected)
+                    problem(gap, None, "verify.missing", f"log/ has no segment {gap}")
                 expected = number + 1
+                data = self.backend.read(name)
+                entries: list[LogEntry] = []
+                first = None
+                for found in scan_lines(name, data):
+                    if isinstance(found, DamagedLine):
+                        problem(name, found.line, "verify.line", found.message)
+                        seq += 1  # the line held one entry, as verify counts it
+                    else:
+                        entries.append(found)
+                        seq = found.seq
+                    first = seq if first is None else first
+                if first is None:
+                    problem(name, None, "verify.line", "empty segment: nothing to index")
+                    continue
+                info = SegmentInfo(number, name, sha256(data), len(data), first, seq)
+                self.catalog.index_segment(info, entries)
             counts = self.catalog.counts()
         return {"counts": counts, "problems": problems}
 
@@ -707,6 +826,13 @@ class Store:
         assert old is not None
         assert new is not None
         return diff_records(old, new)
+
+
+def _holds_archive(backend: Backend, catalog: Path) -> bool:
+    """Whether a location holds an archive: its catalog, or at least one log segment."""
+    if catalog.is_file():
+        return True
+    return any(parse_segment_name(name) is not None for name in backend.names("log/"))
 
 
 def _unknown_not_modified(entry: _NotModified) -> _Quarantine:

@@ -179,8 +179,15 @@ def add_archive_commands(commands: Any) -> None:
 
 
 @contextmanager
-def _store(args: argparse.Namespace) -> Iterator[Store]:
-    store = Store.open(resolve_location(args.archive))
+def _store(
+    args: argparse.Namespace, *, readonly: bool = True, create: bool = False
+) -> Iterator[Store]:
+    """The archive of ``--archive``; read-only unless asked, and never made unless asked.
+
+    A typo in ``--archive`` must not leave an empty archive behind: every command but
+    ``ingest`` (and ``crawl``, which opens its own) exits 2 with ``no archive at PATH``.
+    """
+    store = Store.open(resolve_location(args.archive), readonly=readonly, create=create)
     try:
         yield store
     finally:
@@ -239,7 +246,10 @@ def _ingest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         elif result.reason and not args.json:
             problems.append(result)
 
-    with _store(args) as store, _progress(stderr, total, not args.events) as advance:
+    with (
+        _store(args, readonly=False, create=True) as store,
+        _progress(stderr, total, not args.events) as advance,
+    ):
         intake = Intake(
             store,
             source=args.source,
@@ -477,13 +487,18 @@ def _quarantine(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
 
 
 def _reindex(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    with _store(args) as store:
+    with _store(args, readonly=False) as store:
         result = store.reindex()
     if args.json:
         _print_json(stdout, result, pretty=False)
     else:
         for problem in result["problems"]:
-            print(problem, file=stdout)
+            where = (
+                problem["file"]
+                if problem["line"] is None
+                else f"{problem['file']}:{problem['line']}"
+            )
+            print(f"{where}: {problem['rule']}: {problem['message']}", file=stdout)
         counts = ", ".join(f"{n} {what}" for what, n in result["counts"].items())
         print(f"catalog rebuilt from the log: {counts}", file=stdout)
     return EXIT_PROBLEMS if result["problems"] else EXIT_OK

@@ -8,6 +8,7 @@
 
 from .detect import Detection, VersionDetector
 from .inputs import DEFAULT_MAX_BYTES, Document, is_lines, read_documents, read_stream
+from .jsontext import MAX_DEPTH, decode_text, parse
 from .problems import Problem, Severity, format_json_path, rank
 from .registry import NINJS_VERSIONS, PROFILE, SchemaNotFound, SchemaRegistry, default_registry
 from .report import Report
@@ -19,6 +20,7 @@ from .walk import Walked, printable, walk
 __all__ = [
     "AUTO",
     "DEFAULT_MAX_BYTES",
+    "MAX_DEPTH",
     "NINJS_VERSIONS",
     "PROFILE",
     "RULES",
@@ -37,9 +39,11 @@ __all__ = [
     "Validator",
     "VersionDetector",
     "Walked",
+    "decode_text",
     "default_registry",
     "format_json_path",
     "is_lines",
+    "parse",
     "printable",
     "rank",
     "read_documents",

@@ -10,15 +10,13 @@ path never stops the others.
 
 from __future__ import annotations
 
-import codecs
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import orjson
-
+from .jsontext import parse as parse  # re-exported: callers import it from here
 from .problems import Problem
 from .walk import walk
 
@@ -36,12 +34,6 @@ DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 _LINE_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 _SUFFIXES = _LINE_SUFFIXES | {".json"}
 _CHUNK = 1024 * 1024
-_UTF16_32_BOMS = (
-    (codecs.BOM_UTF32_LE, "UTF-32"),
-    (codecs.BOM_UTF32_BE, "UTF-32"),
-    (codecs.BOM_UTF16_LE, "UTF-16"),
-    (codecs.BOM_UTF16_BE, "UTF-16"),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,68 +51,6 @@ class Document:
 
 def _problem(rule: str, message: str) -> Problem:
     return Problem(rule=rule, message=message)
-
-
-def _decode_problem(data: bytes) -> Problem | None:
-    """Say why bytes are not UTF-8 JSON text, if that is the reason they fail to parse."""
-    for bom, name in _UTF16_32_BOMS:
-        if data.startswith(bom):
-            return _problem("input.encoding", f"{name} text (byte order mark); JSON must be UTF-8")
-    nul = data.find(b"\x00")
-    if nul != -1:
-        head = data[:64]
-        if (
-            len(head) >= 4
-            and (  # ASCII-range text in UTF-16: every other byte is NUL
-                (head[1::2].count(0) == len(head[1::2]) and head[0::2].count(0) == 0)
-                or (head[0::2].count(0) == len(head[0::2]) and head[1::2].count(0) == 0)
-            )
-        ):
-            return _problem(
-                "input.encoding", "UTF-16 text without a byte order mark; JSON must be UTF-8"
-            )
-        return _problem("input.binary", f"binary data, not JSON text (NUL byte at offset {nul})")
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        if exc.reason == "unexpected end of data":  # a cut inside the last character
-            start = data.rfind(b"\n", 0, exc.start) + 1
-            return _problem(
-                "json.truncated",
-                f"unexpected end of data at line {line}, column "
-                f"{len(data[start : exc.start].decode()) + 1}, inside a multi-byte "
-                "character: the document is truncated",
-            )
-        byte = data[exc.start]
-        return _problem(
-            "input.encoding",
-            f"not UTF-8: byte 0x{byte:02X} at line {line}, column {column} "
-            "(legacy encodings such as windows-1251 must be converted first)",
-        )
-    return None
-
-
-def parse(data: bytes) -> tuple[Any, Problem | None]:
-    """Parse one JSON document from bytes; never raises for bad content."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]  # RFC 8259 §8.1 lets a parser ignore it
-    try:
-        return orjson.loads(data), None
-    except orjson.JSONDecodeError as exc:
-        decode = _decode_problem(data)
-        if decode is not None:
-            return None, decode
-        if not data.strip():
-            return None, _problem("json.syntax", "empty input, not a JSON document")
-        if exc.pos >= len(data.decode().rstrip()):  # orjson counts characters, not bytes
-            return None, _problem(
-                "json.truncated",
-                f"unexpected end of data at line {exc.lineno}, column {exc.colno}: "
-                "the document is truncated",
-            )
-        return None, _problem("json.syntax", f"{exc.msg} at line {exc.lineno}, column {exc.colno}")
 
 
 def _too_large(limit: int) -> Problem:

@@ -993,11 +993,14 @@ def test_reindex_reports_a_missing_or_damaged_segment(
     data[200] ^= 0x01
     damaged.write_bytes(bytes(data))
     result = store.reindex()
-    assert result["problems"][0] == "log/ has no segment log/000000000002.jsonl"
-    assert result["problems"][1].startswith("log/000000000004.jsonl:1: ")
-    assert len(result["problems"]) == 2
-    assert result["counts"]["segments"] == 4
-    assert [s.number for s in store.catalog.segments()] == [1, 3, 5, 6]
+    assert [(p["file"], p["line"], p["rule"]) for p in result["problems"]] == [
+        ("log/000000000002.jsonl", None, "verify.missing"),
+        ("log/000000000004.jsonl", 1, "verify.line"),
+    ]
+    assert result["problems"][0]["message"] == "log/ has no segment log/000000000002.jsonl"
+    # The damaged segment stays indexed with its intact lines (its second, a quarantine).
+    assert result["counts"]["segments"] == 5
+    assert [s.number for s in store.catalog.segments()] == [1, 3, 4, 5, 6]
 
 
 def test_group_entries_match_what_is_read_back(store: Store, fill: Fill) -> None:
@@ -1201,3 +1204,191 @@ def test_a_quarantine_the_log_cannot_encode_keeps_the_bytes_and_drops_the_item(
     assert entry["provenance"]["steps"][-1]["name"] == "not-kept"
     assert store.capture_bytes(entry["provenance"]["capture"]) == b"[[[...]]]"
     assert verify(store).ok
+
+
+# -- read-only opening -----------------------------------------------------------------------
+
+
+def _file_bytes(root: Path) -> dict[str, bytes]:
+    """Every file of an archive with its bytes; SQLite's own WAL and shared memory left out."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and not path.name.endswith(("-wal", "-shm"))
+    }
+
+
+@pytest.mark.parametrize("flags", [{"create": False}, {"readonly": True}], ids=["no-create", "ro"])
+def test_open_without_create_refuses_a_path_that_holds_no_archive(
+    tmp_path: Path, flags: dict[str, bool]
+) -> None:
+    missing = tmp_path / "typo"
+    with pytest.raises(ArchiveError, match=f"^no archive at {re.escape(str(missing))}$"):
+        Store.open(str(missing), **flags)
+    assert not missing.exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("not an archive")
+    with pytest.raises(ArchiveError, match="no archive at"):
+        Store.open(str(empty), **flags)
+    assert sorted(p.name for p in empty.iterdir()) == ["notes.txt"]
+
+
+def test_read_only_open_reads_everything_and_writes_nothing(
+    archive_dir: Path, fill: Fill, make_item: ItemFactory
+) -> None:
+    with Store.open(str(archive_dir)) as store:
+        fill(store)
+        ids = [make_item(1)["uri"], make_item(2)["uri"]]
+        expected = _snapshot(store, ids)
+    before = _file_bytes(archive_dir)
+    with Store.open(str(archive_dir), readonly=True) as reader:
+        assert _snapshot(reader, ids) == expected
+        assert reader.raw(ids[0], 1)
+        assert verify(reader).ok
+        with pytest.raises(ArchiveError, match="read-only"):
+            reader.put(make_item(9), Capture(b"{}", "file:///x"), run="r", profile=PROFILE)
+        with pytest.raises(ArchiveError, match="read-only"):
+            reader.reindex()
+    assert _file_bytes(archive_dir) == before
+
+
+def test_read_only_open_does_not_wait_for_a_writer(
+    archive_dir: Path, fill: Fill, make_item: ItemFactory
+) -> None:
+    # A crawl holds the write lock while it commits; show and export must not queue behind it.
+    with Store.open(str(archive_dir)) as store:
+        fill(store)
+    holder = sqlite3.connect(archive_dir / "catalog.sqlite", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with Store.open(str(archive_dir), readonly=True) as reader:
+            record = reader.get(make_item(1)["uri"])
+            assert record is not None
+            assert record["version"] == 2
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_read_only_open_indexes_a_segment_a_dead_writer_left(
+    archive_dir: Path,
+    make_item: ItemFactory,
+    make_capture: CaptureFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The one write a read-only open makes: the catalog catches up with a complete segment,
+    # or show would miss a version that is durable. Leftovers stay for the next writer.
+    first, second = make_item(1), make_item(2)
+    with Store.open(str(archive_dir)) as store:
+        store.put(first, make_capture(first), run="r", profile=PROFILE)
+        monkeypatch.setattr(store.catalog, "index_segment", _die)
+        with pytest.raises(KeyboardInterrupt):
+            store.put(second, make_capture(second), run="r", profile=PROFILE)
+        monkeypatch.undo()
+    leftover = archive_dir / "log" / ".tmp-000000000003.jsonl.dead"
+    leftover.write_bytes(b"half a segment")
+    with Store.open(str(archive_dir), readonly=True) as reader:
+        record = reader.get(second["uri"])
+        assert record is not None
+        assert record["version"] == 1
+    assert leftover.is_file()
+    with Store.open(str(archive_dir), readonly=True) as reader:  # now with nothing to do
+        assert reader.get(second["uri"]) is not None
+
+
+def test_read_only_open_leaves_a_live_writers_segment_to_that_writer(
+    archive_dir: Path,
+    make_item: ItemFactory,
+    make_capture: CaptureFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Segment 2 is on disk but not indexed, and a writer holds the lock: that is a writer
+    # mid-commit, which indexes it itself. The reader reads what is indexed, without waiting.
+    first, second = make_item(1), make_item(2)
+    with Store.open(str(archive_dir)) as store:
+        store.put(first, make_capture(first), run="r", profile=PROFILE)
+        monkeypatch.setattr(store.catalog, "index_segment", _die)
+        with pytest.raises(KeyboardInterrupt):
+            store.put(second, make_capture(second), run="r", profile=PROFILE)
+        monkeypatch.undo()
+    holder = sqlite3.connect(archive_dir / "catalog.sqlite", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with Store.open(str(archive_dir), readonly=True) as reader:
+            assert reader.get(first["uri"]) is not None
+            assert reader.get(second["uri"]) is None
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with Store.open(str(archive_dir), readonly=True) as reader:  # the lock is free: catch up
+        assert reader.get(second["uri"]) is not None
+
+
+def _die(*args: Any) -> None:
+    raise KeyboardInterrupt  # the process dies once the segment is on disk
+
+
+# -- reindex after one damaged line ----------------------------------------------------------
+
+
+def _flip_a_byte_in_line(segment: Path, line: int) -> None:
+    lines = segment.read_bytes().splitlines(keepends=True)
+    damaged = bytearray(lines[line - 1])
+    damaged[len(damaged) // 2] ^= 0x01
+    lines[line - 1] = bytes(damaged)
+    segment.write_bytes(b"".join(lines))
+
+
+def test_reindex_keeps_every_intact_line_of_a_damaged_segment(
+    store: Store, archive_dir: Path, fill: Fill, make_item: ItemFactory
+) -> None:
+    fill(store)
+    one, two = make_item(1)["uri"], make_item(2)["uri"]
+    segment = archive_dir / "log" / "000000000001.jsonl"
+    # Segment 1: the WARC entry, then item-1 v1 and item-2 v1. Damage item-1 v1's line.
+    kinds = [
+        e.kind for e in read_entries("log/000000000001.jsonl", io.BytesIO(segment.read_bytes()))
+    ]
+    assert kinds == ["warc", "version", "version"]
+    _flip_a_byte_in_line(segment, 2)
+    result = store.reindex()
+    assert result["problems"] == [
+        {
+            "file": "log/000000000001.jsonl",
+            "line": 2,
+            "rule": "verify.line",
+            "message": "check hash does not match the line: the line was altered",
+        }
+    ]
+    assert [s.number for s in store.catalog.segments()] == [1, 2, 3, 4, 5, 6]
+    assert store.get(one, 1) is None  # the damaged line, and only it, is gone
+    assert store.get(two, 1) is not None
+    assert store.get(one, 2) is not None
+    assert store.raw(two, 1)
+    assert result["counts"]["versions"] == 2  # item-2 v1 and item-1 v2
+    findings = verify(store).findings
+    assert ("verify.line", "log/000000000001.jsonl", 2) in {
+        (f.rule, f.file, f.line) for f in findings
+    }
+    assert "verify.sequence" not in {f.rule for f in findings}
+
+
+def test_the_next_writer_after_reindex_does_not_reuse_a_damaged_lines_seq(
+    store: Store,
+    archive_dir: Path,
+    fill: Fill,
+    make_item: ItemFactory,
+    make_capture: CaptureFactory,
+) -> None:
+    fill(store)
+    last = archive_dir / "log" / "000000000006.jsonl"
+    _, head_seq = store.catalog.head()
+    _flip_a_byte_in_line(last, 1)  # the only line of the last segment: run-b's manifest
+    result = store.reindex()
+    assert [(p["file"], p["line"]) for p in result["problems"]] == [("log/000000000006.jsonl", 1)]
+    assert store.catalog.head() == (6, head_seq)
+    third = make_item(3)
+    store.put(third, make_capture(third), run="r", profile=PROFILE)
+    assert store.catalog.segments()[-1].first_seq == head_seq + 1  # its WARC entry
+    assert "verify.sequence" not in {f.rule for f in verify(store).findings}

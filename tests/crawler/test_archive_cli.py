@@ -239,7 +239,7 @@ def test_summary_lists_counts_and_runs(archive: str) -> None:
 def test_an_archive_that_cannot_be_created_is_fatal(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    code, _, err = _run("summary", "--archive", str(blocker / "archive"))
+    code, _, err = _run("ingest", "--archive", str(blocker / "archive"), str(SAMPLE))
     assert code == 2
     assert str(blocker) in err
 
@@ -287,3 +287,91 @@ def test_max_bytes_refuses_larger_inputs_and_the_rest_goes_on(tmp_path: Path) ->
         "ingest", "--archive", str(tmp_path / "a"), "--json", "--max-bytes", "1000", str(SAMPLE)
     )
     assert (code, json.loads(out)["quarantined"]) == (1, 1)
+
+
+READ_ONLY = [
+    ["verify"],
+    ["show", SAMPLE_ID],
+    ["history", SAMPLE_ID],
+    ["diff", SAMPLE_ID, "1", "2"],
+    ["export"],
+    ["summary"],
+    ["quarantine", "list"],
+    ["quarantine", "show", "q-none"],
+    ["reindex"],  # rebuilds a catalog; with no log to rebuild from, there is nothing to do
+]
+
+
+@pytest.mark.parametrize("argv", READ_ONLY, ids=lambda argv: "-".join(argv[:2])[:20])
+def test_a_read_only_command_on_a_typo_creates_nothing(tmp_path: Path, argv: list[str]) -> None:
+    typo = tmp_path / "typo"
+    code, out, err = _run(*argv, "--archive", str(typo))
+    assert (code, out, err) == (2, "", f"wirearchive: no archive at {typo}\n")
+    assert not typo.exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = _run(*argv, "--archive", str(empty))
+    assert (code, err) == (2, f"wirearchive: no archive at {empty}\n")
+    assert list(empty.iterdir()) == []
+
+
+def test_read_only_commands_leave_the_default_location_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("WIREARCHIVE_ARCHIVE", raising=False)
+    assert _run("summary") == (2, "", "wirearchive: no archive at archive-data\n")
+    assert not (tmp_path / "archive-data").exists()
+    assert _run("ingest", str(SAMPLE))[0] == 0  # ingest still makes one
+    assert _run("summary")[0] == 0
+
+
+def test_read_only_commands_change_no_file_of_the_archive(archive: str) -> None:
+    def files() -> dict[str, bytes]:
+        return {
+            p.relative_to(archive).as_posix(): p.read_bytes()
+            for p in sorted(Path(archive).rglob("*"))
+            if p.is_file() and not p.name.endswith(("-wal", "-shm"))
+        }
+
+    before = files()
+    for argv in READ_ONLY[:-1]:
+        code, _, err = _run(*argv, "--archive", archive)
+        assert "no archive" not in err
+        assert code == (2 if argv[0] == "diff" else 1 if argv[-1] == "q-none" else 0), err
+    assert files() == before
+
+
+def test_reindex_after_a_flipped_byte_keeps_the_rest_and_names_the_line(archive: str) -> None:
+    segments = sorted((Path(archive) / "log").iterdir())
+    _, before, _ = _run("summary", "--archive", archive, "--json")
+    versions = json.loads(before)["counts"]["versions"]
+    # Find a segment with several version lines and damage the second of them.
+    segment, number = next(
+        (path, index)
+        for path in segments
+        for index, line in enumerate(path.read_bytes().splitlines(), start=1)
+        if b'"kind":"version"' in line and index > 2
+    )
+    lines = segment.read_bytes().splitlines(keepends=True)
+    damaged = bytearray(lines[number - 1])
+    damaged[len(damaged) // 3] ^= 0x04
+    lines[number - 1] = bytes(damaged)
+    segment.write_bytes(b"".join(lines))
+    name = f"log/{segment.name}"
+
+    code, out, _ = _run("reindex", "--archive", archive)
+    assert code == 1
+    assert out.splitlines()[0].startswith(f"{name}:{number}: verify.line: ")
+    code, out, _ = _run("reindex", "--archive", archive, "--json")
+    assert code == 1
+    result = json.loads(out)
+    assert [(p["file"], p["line"], p["rule"]) for p in result["problems"]] == [
+        (name, number, "verify.line")
+    ]
+    assert result["counts"]["versions"] == versions - 1  # every intact line stays indexed
+    code, out, _ = _run("verify", "--archive", archive, "--json")
+    assert code == 1
+    assert (name, number, "verify.line") in {
+        (f["file"], f["line"], f["rule"]) for f in json.loads(out)["findings"]
+    }

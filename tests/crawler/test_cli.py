@@ -146,5 +146,67 @@ def test_validate_names_a_deep_document_and_an_odd_file_name_and_checks_the_rest
     odd_report, deep_report = (json.loads(line) for line in out.splitlines())
     assert odd_report["path"] == f"{tmp_path}/caf\\xe9.json"
     assert odd_report["valid"] is True
-    assert [e["rule"] for e in deep_report["errors"]] == ["validate.rule-error"]
-    assert "Recursion limit" in deep_report["errors"][0]["message"]
+    assert [e["rule"] for e in deep_report["errors"]] == ["json.too-deep"]
+    assert "nested more than 64 levels deep" in deep_report["errors"][0]["message"]
+
+
+HOSTILE_JSON = Path(__file__).parents[1] / "data" / "hostile-json"
+#: Each hostile file and the rule `validate` must name; README.md there says what each is.
+HOSTILE_RULES = {
+    ("control-altid.json", None): "json.control-character",
+    ("control-uri.json", None): "json.control-character",
+    ("deep-10000.json", None): "json.too-deep",
+    ("deep-900.json", None): "json.too-deep",
+    ("deep-line.jsonl", 2): "json.too-deep",
+    ("duplicate-key.json", None): "json.duplicate-key",
+    ("non-finite.json", None): "json.non-finite",
+    ("utf16-no-bom.json", None): "input.encoding",
+}
+HOSTILE_VALID = [
+    ("deep-line.jsonl", 1),
+    ("deep-line.jsonl", 3),
+    ("good.json", None),
+    ("utf16-bom.json", None),
+    ("utf32-bom.json", None),
+]
+
+
+def test_hostile_json_is_invalid_by_rule_and_the_good_files_beside_it_are_valid() -> None:
+    code, out, err = _run("validate", "--json", str(HOSTILE_JSON))
+    assert code == 1
+    assert err == ""
+    reports = {
+        (Path(r["path"]).name, r["line"]): r for r in (json.loads(x) for x in out.splitlines())
+    }
+    assert sorted(reports, key=str) == sorted([*HOSTILE_RULES, *HOSTILE_VALID], key=str)
+    for key, rule in HOSTILE_RULES.items():
+        assert reports[key]["valid"] is False, key
+        assert [e["rule"] for e in reports[key]["errors"]] == [rule], key
+        assert reports[key]["errors"][0]["message"]
+    assert reports[("duplicate-key.json", None)]["errors"][0]["path"] == "$.headlines[0].value"
+    assert reports[("control-uri.json", None)]["errors"][0]["path"] == "$.uri"
+    for key in HOSTILE_VALID:
+        assert reports[key]["valid"] is True, reports[key]
+
+
+@pytest.mark.parametrize("key", sorted(HOSTILE_RULES, key=str), ids=lambda key: str(key[0]))
+def test_each_hostile_file_alone_exits_one_with_its_rule(key: tuple[str, int | None]) -> None:
+    code, out, err = _run("validate", str(HOSTILE_JSON / key[0]))
+    assert code == 1
+    assert err == ""
+    assert f": {HOSTILE_RULES[key]}: " in out
+    assert "1 invalid" in out.splitlines()[-1]
+
+
+def test_console_script_on_10000_levels_prints_a_problem_not_a_traceback() -> None:
+    script = Path(sys.executable).parent / "wirearchive"
+    result = subprocess.run(
+        [str(script), "validate", str(HOSTILE_JSON / "deep-10000.json"), str(EXAMPLES)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "json.too-deep: nested more than 64 levels deep" in result.stdout
+    assert result.stdout.splitlines()[-1].startswith("5 documents checked: 4 valid, 1 invalid")
+    assert "Traceback" not in result.stderr

@@ -570,6 +570,8 @@ def _mixed_folder(root: Path) -> dict[str, str]:
     (folder / "duplicate-keys.json").write_bytes(dup[:-1] + b', "uri": "urn:wirearchive:test:dup"}')
     item["uri"] = "urn:wirearchive:test:nul\u0000uri"
     (folder / "nul-uri.json").write_bytes(json.dumps(item).encode())
+    item["uri"] = "urn:wirearchive:test:nan"
+    (folder / "nan.json").write_bytes(json.dumps({**item, "charcount": float("nan")}).encode())
     (folder / "empty-1.json").write_bytes(b"")
     (folder / "empty-2.json").write_bytes(b"")
     with zipfile.ZipFile(folder / "bundle.zip", "w") as bundle:
@@ -584,6 +586,9 @@ def _mixed_folder(root: Path) -> dict[str, str]:
         "self.json": "skipped",
         "deep-900.json": "quarantined",
         "deep-10000.json": "quarantined",
+        "duplicate-keys.json": "quarantined",
+        "nul-uri.json": "quarantined",
+        "nan.json": "quarantined",
         "empty-1.json": "quarantined",
         "empty-2.json": "quarantined",
         "bundle.zip": "quarantined",
@@ -628,11 +633,6 @@ def test_a_mixed_folder_archives_every_good_input_and_names_every_bad_one(tmp_pa
         (event,) = by_name[name]
         assert event["status"] == status, event
         assert event["rule"], event
-    # Strict JSON (json.duplicate-key, control characters) is another part of issue 9; until
-    # it lands these two are read as orjson reads them, and must still end with an outcome.
-    for name in ("duplicate-keys.json", "nul-uri.json"):
-        (event,) = by_name[name]
-        assert event["status"] in ("new", "quarantined"), event
     rules = {name: by_name[name][0]["rule"] for name in expected}
     assert rules["pipe.json"] == "input.unreadable"
     assert rules["dangling.json"] == "walk.dangling-link"
@@ -643,11 +643,11 @@ def test_a_mixed_folder_archives_every_good_input_and_names_every_bad_one(tmp_pa
     assert rules["truncated.xml"] == "xml.truncated"
     assert rules["bundle.zip"] == "input.archive"
     assert rules["image.svg"] == "input.unknown-format"
-    # Without a nesting limit in the JSON parser (another part of issue 9 adds json.too-deep)
-    # the schema engine gives up on 900 levels and orjson's parser on 10,000: each is still
-    # only its own input's quarantine entry.
-    assert rules["deep-900.json"] in ("ingest.rule-error", "json.too-deep")
-    assert rules["deep-10000.json"] in ("json.syntax", "json.too-deep")
+    # Ambiguous JSON is refused by its own rule, each only its own input's quarantine entry.
+    assert rules["deep-900.json"] == rules["deep-10000.json"] == "json.too-deep"
+    assert rules["duplicate-keys.json"] == "json.duplicate-key"
+    assert rules["nul-uri.json"] == "json.control-character"
+    assert rules["nan.json"] == "json.non-finite"
     assert by_name["empty-1.json"][0]["qid"] != by_name["empty-2.json"][0]["qid"]
     # The 65 MB JSON Lines file: every line archived but the bad one, named by its line.
     big_events = by_name["big.jsonl"]
