@@ -1,7 +1,7 @@
 """The archive's log: numbered, immutable segment files of self-checking JSON lines.
 
-Every fact the archive holds (a version, a sighting, a quarantined input, the fixity of a
-WARC file) is one line in a segment, ``log/<number>.jsonl``. Segments are written whole, one
+Every fact the archive holds (a version, a sighting, an event such as a withdrawal, a
+quarantined input, the fixity of a WARC file) is one line in a segment, ``log/<number>.jsonl``. Segments are written whole, one
 per commit group, and numbered without gaps, so the log is the archive's truth and the
 catalog is an index that can be rebuilt from it. Each line starts with its own hash::
 
@@ -31,7 +31,7 @@ __all__ = [
     "segment_name",
 ]
 
-KINDS = frozenset({"version", "sighting", "quarantine", "warc", "run"})
+KINDS = frozenset({"version", "sighting", "event", "quarantine", "warc", "run"})
 
 _PREFIX = b'{"check":"sha256:'
 _HEX = 64

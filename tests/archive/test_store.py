@@ -309,26 +309,31 @@ def test_the_same_uri_twice_in_one_group(
     store: Store, make_item: ItemFactory, make_capture: CaptureFactory
 ) -> None:
     item, changed = make_item(), make_item(headline="Corrected headline")
+    later = "2024-05-29T09:00:00Z"
+    revert = make_item(versionCreated=later)  # v1's text again, sent as a newer version
     writer = store.writer("r")
-    for each in (item, changed, changed, item):
+    for each in (item, changed, changed, item, revert):
         writer.put(each, make_capture(each), profile=PROFILE)
     outcomes = writer.commit()
     assert [(o.status, o.version) for o in outcomes] == [
         ("new", 1),
         ("updated", 2),
         ("unchanged", 2),
-        ("updated", 3),
+        ("unchanged", 1),  # the v1 copy again: stale, within the group as across groups
+        ("updated", 3),  # the same text with a newer versionCreated: a real revert
     ]
+    assert [w["rule"] for w in outcomes[3].warnings] == ["version.stale-redelivery"]
+    assert outcomes[2].warnings == ()
     cursors = [int(o.cursor) for o in outcomes]
     assert cursors == sorted(cursors)
-    assert len(set(cursors)) == 4
+    assert len(set(cursors)) == 5
     v2, v3 = store.get(item["uri"], 2), store.get(item["uri"], 3)
     assert v2 is not None
     assert v3 is not None
     assert v2["previous"] == outcomes[0].digest
     assert v3["previous"] == outcomes[1].digest
     assert v3["digest"] == outcomes[0].digest
-    assert [h["sightings"]["count"] for h in store.history(item["uri"])] == [1, 2, 1]
+    assert [h["sightings"]["count"] for h in store.history(item["uri"])] == [2, 2, 1]
     result = verify(store)
     assert result.ok, result.findings
 
