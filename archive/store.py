@@ -487,7 +487,8 @@ class Store:
         if decision.action == "unknown-notice":
             return self._quarantined(_unknown_notice(put), warc, refs, run, source, now)
         if decision.action == "sighting":
-            assert state is not None and decision.version is not None
+            assert state is not None
+            assert decision.version is not None
             return self._sighted(put, state, decision, warc, refs, run, now)
         capture = self._capture_ref(put.capture, warc, refs)
         provenance = self._provenance(

@@ -3,11 +3,12 @@
 The archive only moves an item forward. A capture whose content equals an earlier
 version's (unless its ``versionCreated`` is newer than the latest version's: then it is a
 correction back to earlier text), or whose ``versionCreated`` is older than the latest
-version's, is an old copy delivered again (a feed replaying its backlog, a mirror lagging behind): it is recorded as
-a sighting with a warning, never as a new latest version. A kill or withdrawal notice
-(ninjs ``pubStatus`` ``withheld`` or ``canceled``, which the NewsML-G2, NITF and IPTC 7901
-readers set) is an event on the item: the item reads as withdrawn from then on, until a
-newer version makes it usable again, and nothing is deleted.
+version's, is an old copy delivered again (a feed replaying its backlog, a mirror
+lagging behind): it is recorded as a sighting with a warning, never as a new latest
+version. A kill or withdrawal notice (ninjs ``pubStatus`` ``withheld`` or ``canceled``,
+which the NewsML-G2, NITF and IPTC 7901 readers set) is an event on the item: the item
+reads as withdrawn from then on, until a newer version makes it usable again, and
+nothing is deleted.
 """
 
 from __future__ import annotations
