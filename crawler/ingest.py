@@ -36,6 +36,7 @@ from wirearchive.validators import (
     default_registry,
 )
 
+from .normalize import normalize
 from .readers import Extracted, ReadContext, collect_inputs, read_files, step
 
 __all__ = [
@@ -147,7 +148,18 @@ def extraction_provenance(
 
 
 def check_extracted(checker: Checker, extracted: Extracted, provenance: dict[str, Any]) -> Report:
-    """Validate one extracted input and record the step; an unexpected fault is a report."""
+    """Normalise and validate one extracted input and record the steps; an unexpected
+    fault is a report.
+
+    The item is normalised in place (`normalize`: presentation stripped from HTML), so
+    what is validated is what the caller then archives from ``extracted.item``.
+    """
+    if extracted.item is not None:
+        normalized, steps = normalize(extracted.item)
+        if steps:
+            extracted.item.clear()
+            extracted.item.update(normalized)
+            provenance["steps"].extend(steps)
     try:
         report = checker.check(extracted)
     except Exception as exc:  # noqa: BLE001 - one bad input must not stop the batch
