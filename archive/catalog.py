@@ -120,32 +120,7 @@ class Catalog(Protocol):
     def latest(self, ids: Iterable[str]) -> dict[str, tuple[int, str]]: ...
     def states(self, ids: Iterable[str]) -> dict[str, ItemState]: ...
     def version_of(self, item_id: str, digest: str) -> int | None: ...
-    def withdrawal(self, item_id: str) -> dict[str, Any] | None:
-        """The withdrawal in force on an item (event, when, by which notice), or None."""
-        idh = _id_hash(item_id)
-        row = self._db.execute(  # one indexed look-up: most items have no event at all
-            "SELECT event, pub_status, at, run, seq, version, digest FROM events "
-            "WHERE idh = ? AND id = ? ORDER BY seq DESC LIMIT 1",
-            (idh, item_id),
-        ).fetchone()
-        if row is None:
-            return None
-        event, status, at, run, seq, version, digest = row
-        latest = self._db.execute(
-            "SELECT max(seq) FROM versions WHERE idh = ? AND id = ?", (idh, item_id)
-        ).fetchone()[0]
-        if latest is not None and latest > seq:  # a newer version made it usable again
-            return None
-        return {
-            "event": event,
-            "pubStatus": status,
-            "at": at,
-            "run": run,
-            "cursor": str(seq),
-            "version": version,
-            "digest": _digest_text(digest),
-        }
-
+    def withdrawal(self, item_id: str) -> dict[str, Any] | None: ...
     def capture(self, sha256: str) -> dict[str, Any] | None: ...
     def index_segment(self, info: SegmentInfo, entries: Sequence[LogEntry]) -> None: ...
     def segments(self) -> list[SegmentInfo]: ...
@@ -353,19 +328,29 @@ class SQLiteCatalog:
 
     def withdrawal(self, item_id: str) -> dict[str, Any] | None:
         """The withdrawal in force on an item (event, when, by which notice), or None."""
-        state = self.states([item_id]).get(item_id)
-        if state is None or state.withdrawn is None:
-            return None
-        row = self._db.execute(
-            "SELECT event, pub_status, at, run, seq, version FROM events "
+        idh = _id_hash(item_id)
+        row = self._db.execute(  # one indexed look-up: most items have no event at all
+            "SELECT event, pub_status, at, run, seq, version, digest FROM events "
             "WHERE idh = ? AND id = ? ORDER BY seq DESC LIMIT 1",
-            (_id_hash(item_id), item_id),
+            (idh, item_id),
         ).fetchone()
-        keys = ("event", "pubStatus", "at", "run", "cursor", "version")
-        found = dict(zip(keys, row, strict=True))
-        found["cursor"] = str(found["cursor"])
-        found["digest"] = state.withdrawn
-        return found
+        if row is None:
+            return None
+        event, status, at, run, seq, version, digest = row
+        latest = self._db.execute(
+            "SELECT max(seq) FROM versions WHERE idh = ? AND id = ?", (idh, item_id)
+        ).fetchone()[0]
+        if latest is not None and latest > seq:  # a newer version made it usable again
+            return None
+        return {
+            "event": event,
+            "pubStatus": status,
+            "at": at,
+            "run": run,
+            "cursor": str(seq),
+            "version": version,
+            "digest": _digest_text(digest),
+        }
 
     def capture(self, sha256: str) -> dict[str, Any] | None:
         """Where bytes with this sha256 are kept already, as provenance capture fields."""

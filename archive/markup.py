@@ -71,9 +71,7 @@ _VOID_END = re.compile(r"<((?:br|hr|img)\b[^>]*?)/>")
 _LINE_END = re.compile(r"(</(?:p|h[1-6]|ul|ol|dl|li|blockquote|pre|figure|table|aside)>|<hr>)(?=<)")
 _UNSAFE_URL = re.compile(r"^[\s\x00-\x1f]*(?:javascript|vbscript|data):", re.IGNORECASE)
 
-_PARSER = etree.HTMLParser(
-    no_network=True, remove_comments=True, remove_pis=True, recover=True, default_doctype=False
-)
+_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, recover=True)
 
 
 @dataclass(slots=True)
@@ -149,8 +147,8 @@ def _has_own_text(element: etree._Element) -> bool:
 def _clean(root: etree._Element, found: Cleaned) -> None:
     """Strip presentation from the tree under `root`, in place, counting what went.
 
-    The walks are lxml's own (filtered `iter`, XPath, `strip_tags`): this runs for every
-    HTML value of every item put into the archive.
+    The walks are lxml's own where they can be (filtered `iter`, `strip_tags`): this
+    runs for every HTML value of every item put into the archive.
     """
     tags = {element.tag for element in root.iterdescendants()}
     if not tags.isdisjoint(_DROPPED):
@@ -163,14 +161,16 @@ def _clean(root: etree._Element, found: Cleaned) -> None:
             if element is not root and _has_own_text(element) and not _holds_blocks(element):
                 found.unwrapped[str(element.tag)] += 1
                 element.tag = "p"
-    for element in root.xpath(".//*[@*]"):
+    for element in root.iterdescendants():
+        if not element.attrib:
+            continue
         allowed = _ATTRIBUTES.get(str(element.tag), _NO_ATTRIBUTES)
         for name in list(element.attrib):
             key = str(name).lower()
             if key == "xml:lang":
                 element.set("lang", str(element.attrib.pop(name)))
             elif key in _ANY_TAG or key in allowed:
-                if key in ("href", "src", "cite") and _UNSAFE_URL.match(element.attrib[name]):
+                if key in ("href", "src", "cite") and _UNSAFE_URL.match(str(element.attrib[name])):
                     found.attributes[key] += 1
                     del element.attrib[name]
             else:
