@@ -482,7 +482,12 @@ class Store:
             return made.get((uri, put.digest)) or self.catalog.version_of(uri, put.digest)
 
         decision = decide(
-            state, put.digest, put.item, earlier=earlier, legacy=lambda: legacy_digest(put.item)
+            state,
+            put.digest,
+            put.item,
+            earlier=earlier,
+            legacy=lambda: legacy_digest(put.item),
+            dated=put.capture.http is None,  # a live fetch's dates come from its markup
         )
         if decision.action == "unknown-notice":
             return self._quarantined(_unknown_notice(put), warc, refs, run, source, now)

@@ -87,19 +87,23 @@ def decide(
     *,
     earlier: Callable[[], int | None],
     legacy: Callable[[], str],
+    dated: bool = True,
 ) -> Decision:
     """What a valid capture with this digest is, given the item's state in the archive.
 
     `earlier` finds an earlier version with the same digest and `legacy` computes the
     capture's digest in the form versions archived before HTML canonicalisation carry;
-    both are called only when the answer matters.
+    both are called only when the answer matters. `dated` says the capture's
+    ``versionCreated`` is the source's word (wire copy, a feed): a page fetched live is
+    what its publisher serves now, and its dates are read from markup by heuristics that
+    can step back, so there an older ``versionCreated`` alone does not make it stale.
     """
     if is_notice(item):
         if state is None:
             return Decision("unknown-notice")
         if state.withdrawn == digest:
             return Decision("sighting", state.version)  # the same notice sent again
-        if _older(item, state):
+        if dated and _older(item, state):
             return Decision("sighting", state.version, _stale(item, state))
         return Decision("withdraw", state.version)
     if state is None:
@@ -118,6 +122,6 @@ def decide(
                 f"replaced: an old copy delivered again, recorded as a sighting of v{found}",
             },
         )
-    if _older(item, state):
+    if dated and _older(item, state):
         return Decision("sighting", state.version, _stale(item, state))
     return Decision("version", state.version + 1)

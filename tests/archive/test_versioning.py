@@ -68,3 +68,14 @@ def test_usable_is_not_a_notice() -> None:
     assert not is_notice({"pubStatus": "usable"})
     assert not is_notice({})
     assert _decide("sha256:new", {"pubStatus": "usable"}) == ("version", 4, None)
+
+
+def test_a_live_page_is_not_stale_for_its_dates_alone() -> None:
+    """Dates read from a fetched page's markup can step back; its content still counts."""
+    older = {"versionCreated": OLDER}
+    found = decide(
+        LATEST, "sha256:new", older, earlier=lambda: None, legacy=lambda: "", dated=False
+    )
+    assert (found.action, found.version) == ("version", 4)
+    again = decide(LATEST, "sha256:v1", older, earlier=lambda: 1, legacy=lambda: "", dated=False)
+    assert (again.action, again.version, again.warning is not None) == ("sighting", 1, True)
