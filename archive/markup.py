@@ -281,12 +281,84 @@ def _cleaned(fragment: str) -> Cleaned:
     return found
 
 
+#: Blocks and inline tags the fast path takes as they are: what `semantic_html` stores for
+#: most article bodies (paragraphs and headings with emphasis and links).
+_FAST_BLOCKS = frozenset(("p", "h1", "h2", "h3", "h4", "h5", "h6"))
+_FAST_INLINE = frozenset(
+    ("em", "strong", "b", "i", "u", "s", "sub", "sup", "q", "cite", "abbr", "code", "small",
+     "mark", "del", "ins")
+)  # fmt: skip
+_FAST_TAGS = {f"<{name}>": name for name in _FAST_BLOCKS | _FAST_INLINE}
+_FAST_CLOSE = {f"</{name}>": name for name in _FAST_BLOCKS | _FAST_INLINE | {"a"}}
+_HREF = re.compile(r'<a href="([^"&<>\s]+)">')
+_CONTROL = re.compile(r"[\x00-\x1f]")
+_ENTITY = re.compile(r"&(?!(?:amp|lt|gt);)")
+
+
+def _fast_text(text: str) -> str | None:
+    """A text piece as the parse and serialisation would leave it, None if unsure."""
+    if ">" in text or ("&" in text and _ENTITY.search(text)):
+        return None
+    text = _collapse(text)
+    if not text.isprintable() and _CONTROL.search(text):  # libxml2 replaces these
+        return None
+    return text
+
+
+def _fast_canonical(fragment: str) -> str | None:
+    """`canonical_html` without parsing, for a fragment already in the stored form:
+    blocks of text with unattributed inline tags and plain links, well nested, with only
+    ``&amp;``, ``&lt;`` and ``&gt;`` for entities. None for anything else, which takes the
+    full path; `test_markup` checks the two agree.
+    """
+    parts = _TOKENS.split(fragment)
+    out: list[str] = []
+    stack: list[str] = []
+    last = len(parts) - 1
+    for index, part in enumerate(parts):
+        if index % 2:  # a tag
+            name = _FAST_TAGS.get(part)
+            if name is None:
+                closing = _FAST_CLOSE.get(part)
+                if closing is not None:
+                    if not stack or stack.pop() != closing or not parts[index - 1]:
+                        return None  # mismatched, or empty (lxml writes <p/> for those)
+                    out.append(part)
+                    continue
+                link = _HREF.fullmatch(part)
+                if link is None or _UNSAFE_URL.match(link.group(1)) or not stack:
+                    return None
+                name = "a"
+            if (name in _FAST_BLOCKS) != (not stack) or name in stack:
+                return None  # blocks only at the top, inline tags only inside, no nesting
+            stack.append(name)
+            out.append(part)
+        elif not stack:  # between blocks: only white space, which is dropped
+            if part.strip(_EDGE):
+                return None
+        elif part:
+            text = _fast_text(part)
+            if text is None:
+                return None
+            if parts[index - 1] in _BLOCK_OPEN:
+                text = text.lstrip(_EDGE)
+            if index < last and parts[index + 1] in _BLOCK_CLOSE:
+                text = text.rstrip(_EDGE)
+            out.append(text)
+    return None if stack else "".join(out)
+
+
+_BLOCK_OPEN = frozenset(f"<{name}>" for name in _FAST_BLOCKS)
+_BLOCK_CLOSE = frozenset(f"</{name}>" for name in _FAST_BLOCKS)
+
+
 def canonical_html(fragment: str) -> str:
     """The fragment as a reader sees it: semantic markup, one spelling per character,
     no white space a browser would not show. Deterministic: equal input, equal output."""
     if "<" not in fragment and "&" not in fragment:  # plain text: only spacing to settle
         return _collapse(fragment).strip(" \t\n\r\f")
-    return _cleaned(fragment).html
+    fast = _fast_canonical(fragment)
+    return fast if fast is not None else _cleaned(fragment).html
 
 
 def semantic_html(fragment: str) -> Cleaned:

@@ -75,3 +75,62 @@ def test_white_space_inside_pre_is_text() -> None:
 )  # fmt: skip
 def test_is_html(content_type: object, html: bool) -> None:
     assert is_html(content_type) is html
+
+
+# --- the fast path: the same answer as the parse, for the stored form ------------------
+
+from random import Random  # noqa: E402
+
+from wirearchive.archive import markup  # noqa: E402
+
+_PIECES = (
+    "Exports rose", "Экспорт вырос", " ", "  ", "\n", "\t", "&amp;", "&lt;", "&gt;", "&nbsp;",
+    "&#160;", "\u00a0", "\u00ad", "'", '"', ">", "&", "\x0b", "café", "e\u0301",
+)  # fmt: skip
+_INLINE = ("em", "strong", "b", "i", "code", "span", "a")
+
+
+def _fragment(rng: Random) -> str:
+    """A random body near the stored form: blocks, inline tags, links, odd characters."""
+
+    def inline(depth: int) -> str:
+        out = []
+        for _ in range(rng.randrange(1, 5)):
+            if depth < 2 and rng.random() < 0.3:
+                tag = rng.choice(_INLINE)
+                if tag == "a":
+                    href = rng.choice(("https://e.example/x?a=1", "/rel", "javascript:x()", "a b"))
+                    out.append(f'<a href="{href}">{inline(depth + 1)}</a>')
+                else:
+                    out.append(f"<{tag}>{inline(depth + 1) if rng.random() < 0.9 else ''}</{tag}>")
+            else:
+                out.append(rng.choice(_PIECES))
+        return "".join(out)
+
+    blocks = []
+    for _ in range(rng.randrange(1, 6)):
+        tag = rng.choice(("p", "p", "p", "h2", "li", "div"))
+        blocks.append(f"<{tag}>{inline(0)}</{tag}>")
+        blocks.append(rng.choice(("", "\n", " ", "\n\n  ", "x")))
+    return "".join(blocks)
+
+
+def test_the_fast_path_agrees_with_the_parse() -> None:
+    rng = Random(20261202)
+    taken = 0
+    for _ in range(3000):
+        fragment = _fragment(rng)
+        for candidate in (fragment, semantic_html(fragment).html):
+            fast = markup._fast_canonical(candidate)
+            if fast is not None:
+                taken += 1
+                assert fast == markup._cleaned(candidate).html, candidate
+    assert taken > 200  # the fast path is really used, and agreed every time
+
+
+def test_the_fast_path_takes_stored_article_bodies() -> None:
+    body = semantic_html(
+        '<div class="a"><h2 class="x">Title</h2>\n<p class="lead">One &amp; two,&nbsp;three '
+        '<a href="https://e.example/s" class="k">link</a>.</p>\n<p>Four <em>five</em>.</p></div>'
+    ).html
+    assert markup._fast_canonical(body) == markup._cleaned(body).html
