@@ -1,9 +1,15 @@
 """The canonical form of an item, which decides whether a capture is a new version.
 
 Two captures are the same version when their canonical forms hash the same: keys sorted,
-every string (keys too) in Unicode NFC, and the volatile fields left out. Volatile fields
-change on every re-publication without the story changing (`versionCreated`), or are set
-by the archive itself (`version`).
+every string (keys too) in Unicode NFC, the volatile fields left out, and every HTML value
+(a ``bodies``/``descriptions``/``headlines`` entry whose ``contentType`` is HTML, in the
+item or its associations) reduced to what a reader sees (`markup.canonical_html`), so a
+restyled page is not a new version. Volatile fields change on every re-publication
+without the story changing (`versionCreated`), or are set by the archive itself
+(`version`).
+
+Versions archived before HTML was canonicalised carry the digest of the earlier form,
+`legacy_digest`; `verify` and the store's version matching accept it.
 """
 
 from __future__ import annotations
@@ -14,7 +20,9 @@ from typing import Any
 
 import orjson
 
-__all__ = ["VOLATILE", "canonical_bytes", "digest", "nfc", "sha256"]
+from .markup import canonical_html, is_html
+
+__all__ = ["VOLATILE", "canonical_bytes", "digest", "legacy_digest", "nfc", "sha256"]
 
 #: Top-level item fields left out of the digest.
 VOLATILE = frozenset({"version", "versionCreated"})
@@ -36,13 +44,39 @@ def nfc(value: Any) -> Any:
     return value
 
 
+def _presentation_free(value: Any) -> Any:
+    """The value with each HTML ``value`` in its canonical form; the rest as it is."""
+    if isinstance(value, dict):
+        found = {
+            key: _presentation_free(item) if isinstance(item, dict | list) else item
+            for key, item in value.items()
+        }
+        text = found.get("value")
+        if isinstance(text, str) and is_html(found.get("contentType")):
+            found["value"] = nfc(canonical_html(text))  # entities may decode to non-NFC
+        return found
+    if isinstance(value, list):
+        return [
+            _presentation_free(item) if isinstance(item, dict | list) else item for item in value
+        ]
+    return value
+
+
 def canonical_bytes(item: dict[str, Any], *, is_nfc: bool = False) -> bytes:
-    """Compact JSON of the item's NFC form, keys sorted, volatile fields left out.
+    """Compact JSON of the item's NFC, presentation-free form, keys sorted, volatile
+    fields left out.
 
     `is_nfc` skips the normalisation walk for an item that `nfc` has just returned.
     """
     kept = {key: value for key, value in item.items() if key not in VOLATILE}
-    return orjson.dumps(kept if is_nfc else nfc(kept), option=orjson.OPT_SORT_KEYS)
+    form = _presentation_free(kept if is_nfc else nfc(kept))
+    return orjson.dumps(form, option=orjson.OPT_SORT_KEYS)
+
+
+def legacy_bytes(item: dict[str, Any]) -> bytes:
+    """The canonical form before HTML was canonicalised: NFC and sorted keys only."""
+    kept = {key: value for key, value in item.items() if key not in VOLATILE}
+    return orjson.dumps(nfc(kept), option=orjson.OPT_SORT_KEYS)
 
 
 def sha256(data: bytes) -> str:
@@ -53,3 +87,8 @@ def sha256(data: bytes) -> str:
 def digest(item: dict[str, Any]) -> str:
     """The version digest of an item: sha256 of its canonical bytes."""
     return sha256(canonical_bytes(item))
+
+
+def legacy_digest(item: dict[str, Any]) -> str:
+    """The digest versions archived before HTML canonicalisation carry."""
+    return sha256(legacy_bytes(item))

@@ -21,9 +21,9 @@ import orjson
 
 from .log import LogEntry
 
-__all__ = ["Catalog", "Location", "SQLiteCatalog", "SegmentInfo"]
+__all__ = ["Catalog", "ItemState", "Location", "SQLiteCatalog", "SegmentInfo"]
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 # Tables written in log order (versions, sightings, quarantine) are keyed by seq, so
 # each commit appends to the end of their B-trees. The lookups by item and by capture go
@@ -38,12 +38,18 @@ CREATE TABLE IF NOT EXISTS versions(
     seq INTEGER PRIMARY KEY, idh INTEGER NOT NULL, id TEXT NOT NULL,
     version INTEGER NOT NULL, digest BLOB NOT NULL, segment INTEGER NOT NULL,
     offset INTEGER NOT NULL, length INTEGER NOT NULL, archived_at TEXT NOT NULL,
-    run TEXT NOT NULL);
+    run TEXT NOT NULL, version_created TEXT);
 CREATE INDEX IF NOT EXISTS versions_item ON versions(idh, version);
 CREATE TABLE IF NOT EXISTS sightings(
     seq INTEGER PRIMARY KEY, idh INTEGER NOT NULL, id TEXT NOT NULL,
-    version INTEGER NOT NULL, run TEXT NOT NULL, seen_at TEXT NOT NULL);
+    version INTEGER NOT NULL, run TEXT NOT NULL, seen_at TEXT NOT NULL, warning TEXT);
 CREATE INDEX IF NOT EXISTS sightings_item ON sightings(idh, version);
+CREATE TABLE IF NOT EXISTS events(
+    seq INTEGER PRIMARY KEY, idh INTEGER NOT NULL, id TEXT NOT NULL,
+    version INTEGER NOT NULL, event TEXT NOT NULL, pub_status TEXT, digest BLOB NOT NULL,
+    segment INTEGER NOT NULL, offset INTEGER NOT NULL, length INTEGER NOT NULL,
+    at TEXT NOT NULL, run TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS events_item ON events(idh, seq);
 CREATE TABLE IF NOT EXISTS quarantine(
     seq INTEGER PRIMARY KEY, qid TEXT NOT NULL, path TEXT, line INTEGER, rule TEXT,
     message TEXT, segment INTEGER NOT NULL, offset INTEGER NOT NULL, length INTEGER NOT NULL,
@@ -65,6 +71,7 @@ _TABLES = (
     "segments",
     "versions",
     "sightings",
+    "events",
     "quarantine",
     "captures",
     "warcs",
@@ -80,6 +87,18 @@ class Location:
     segment: str
     offset: int
     length: int
+
+
+@dataclass(slots=True)
+class ItemState:
+    """What the store needs to know of an item to decide what a new capture is."""
+
+    version: int
+    digest: str
+    #: The latest version's ``versionCreated``, if it had one.
+    version_created: str | None = None
+    #: The digest of the withdrawal notice in force, None while the item is usable.
+    withdrawn: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,12 +118,16 @@ class Catalog(Protocol):
     def reading(self) -> Any: ...
     def head(self) -> tuple[int, int]: ...
     def latest(self, ids: Iterable[str]) -> dict[str, tuple[int, str]]: ...
+    def states(self, ids: Iterable[str]) -> dict[str, ItemState]: ...
+    def version_of(self, item_id: str, digest: str) -> int | None: ...
+    def withdrawal(self, item_id: str) -> dict[str, Any] | None: ...
     def capture(self, sha256: str) -> dict[str, Any] | None: ...
     def index_segment(self, info: SegmentInfo, entries: Sequence[LogEntry]) -> None: ...
     def segments(self) -> list[SegmentInfo]: ...
     def warcs(self) -> dict[str, tuple[str, int]]: ...
     def version_location(self, item_id: str, version: int | None) -> Location | None: ...
     def version_rows(self, item_id: str) -> list[dict[str, Any]]: ...
+    def event_location(self, seq: int) -> Location | None: ...
     def version_count(self) -> int: ...
     def changes(self, since: int, until: int, limit: int | None) -> Iterator[Location]: ...
     def quarantine_rows(self, qid: str | None) -> list[dict[str, Any]]: ...
@@ -274,6 +297,75 @@ class SQLiteCatalog:
         wanted = set(unique)  # two ids may share 64 hash bits; keep only those asked for
         return {item_id: state for item_id, state in found.items() if item_id in wanted}
 
+    def states(self, ids: Iterable[str]) -> dict[str, ItemState]:
+        """id → its latest version, digest, versionCreated and withdrawal, for ids it has.
+
+        An item is withdrawn while its latest event is newer than its latest version: a
+        new version after a withdrawal makes it usable again.
+        """
+        found: dict[str, ItemState] = {}
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            hashes = [_id_hash(item_id) for item_id in chunk]
+            for item_id, version, digest, created in self._db.execute(
+                "SELECT id, max(version), digest, version_created FROM versions "
+                f"WHERE idh IN ({marks}) GROUP BY id",
+                hashes,
+            ):
+                found[item_id] = ItemState(version, _digest_text(digest), created)
+            for item_id, seq, digest in self._db.execute(
+                f"SELECT id, max(seq), digest FROM events WHERE idh IN ({marks}) GROUP BY id",
+                hashes,
+            ):
+                state = found.get(item_id)
+                if state is not None and seq > self._version_seq(item_id, state.version):
+                    state.withdrawn = _digest_text(digest)
+        wanted = set(unique)  # two ids may share 64 hash bits; keep only those asked for
+        return {item_id: state for item_id, state in found.items() if item_id in wanted}
+
+    def _version_seq(self, item_id: str, version: int) -> int:
+        row = self._db.execute(
+            "SELECT seq FROM versions WHERE idh = ? AND version = ? AND id = ?",
+            (_id_hash(item_id), version, item_id),
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def version_of(self, item_id: str, digest: str) -> int | None:
+        """The (earliest) version of an item with this digest, None if it has none."""
+        row = self._db.execute(
+            "SELECT min(version) FROM versions WHERE idh = ? AND id = ? AND digest = ?",
+            (_id_hash(item_id), item_id, _digest_blob(digest)),
+        ).fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
+    def withdrawal(self, item_id: str) -> dict[str, Any] | None:
+        """The withdrawal in force on an item (event, when, by which notice), or None."""
+        idh = _id_hash(item_id)
+        row = self._db.execute(  # one indexed look-up: most items have no event at all
+            "SELECT event, pub_status, at, run, seq, version, digest FROM events "
+            "WHERE idh = ? AND id = ? ORDER BY seq DESC LIMIT 1",
+            (idh, item_id),
+        ).fetchone()
+        if row is None:
+            return None
+        event, status, at, run, seq, version, digest = row
+        latest = self._db.execute(
+            "SELECT max(seq) FROM versions WHERE idh = ? AND id = ?", (idh, item_id)
+        ).fetchone()[0]
+        if latest is not None and latest > seq:  # a newer version made it usable again
+            return None
+        return {
+            "event": event,
+            "pubStatus": status,
+            "at": at,
+            "run": run,
+            "cursor": str(seq),
+            "version": version,
+            "digest": _digest_text(digest),
+        }
+
     def capture(self, sha256: str) -> dict[str, Any] | None:
         """Where bytes with this sha256 are kept already, as provenance capture fields."""
         raw = _digest_blob(sha256)
@@ -301,6 +393,7 @@ class SQLiteCatalog:
         )
         versions: list[tuple[Any, ...]] = []
         sightings: list[tuple[Any, ...]] = []
+        events: list[tuple[Any, ...]] = []
         quarantined: list[tuple[Any, ...]] = []
         captures: list[tuple[Any, ...]] = []
         runs: dict[str, int] = {}
@@ -323,16 +416,48 @@ class SQLiteCatalog:
                         entry.length,
                         provenance["generatedAtTime"],
                         run,
+                        body["item"].get("versionCreated"),
                     )
                 )
                 captures += _capture_row(provenance["capture"])
                 urls += _url_row(item_id, provenance, provenance["generatedAtTime"])
             elif entry.kind == "sighting":
                 run, item_id = body["run"], body["id"]
+                warned = body.get("warnings") or [{}]
                 sightings.append(
-                    (entry.seq, _id_hash(item_id), item_id, body["version"], run, body["seenAt"])
+                    (
+                        entry.seq,
+                        _id_hash(item_id),
+                        item_id,
+                        body["version"],
+                        run,
+                        body["seenAt"],
+                        warned[0].get("rule"),
+                    )
                 )
                 urls += _url_row(item_id, body, body["seenAt"])
+                captures += _capture_row(body.get("capture", {}))
+            elif entry.kind == "event":
+                provenance = body["provenance"]
+                run, item_id = provenance["run"], body["id"]
+                events.append(
+                    (
+                        entry.seq,
+                        _id_hash(item_id),
+                        item_id,
+                        body["version"],
+                        body["event"],
+                        body.get("pubStatus"),
+                        _digest_blob(body["digest"]),
+                        number,
+                        entry.offset,
+                        entry.length,
+                        body["at"],
+                        run,
+                    )
+                )
+                captures += _capture_row(provenance.get("capture", {}))
+                urls += _url_row(item_id, provenance, body["at"])
             elif entry.kind == "quarantine":
                 run = body["run"]
                 best = (body.get("report") or {}).get("errors") or [{}]
@@ -366,8 +491,9 @@ class SQLiteCatalog:
                 )
                 continue
             runs.setdefault(run, entry.seq)
-        db.executemany("INSERT INTO versions VALUES(?,?,?,?,?,?,?,?,?,?)", versions)
-        db.executemany("INSERT INTO sightings VALUES(?,?,?,?,?,?)", sightings)
+        db.executemany("INSERT INTO versions VALUES(?,?,?,?,?,?,?,?,?,?,?)", versions)
+        db.executemany("INSERT INTO sightings VALUES(?,?,?,?,?,?,?)", sightings)
+        db.executemany("INSERT INTO events VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", events)
         db.executemany("INSERT INTO quarantine VALUES(?,?,?,?,?,?,?,?,?,?,?)", quarantined)
         # The first copy of some bytes is the one kept; on a clash of 64 key bits the
         # later bytes are simply stored again rather than deduplicated.
@@ -420,6 +546,13 @@ class SQLiteCatalog:
             ).fetchone()
         return self._location(row)
 
+    def event_location(self, seq: int) -> Location | None:
+        """Where the event logged at `seq` is."""
+        row = self._db.execute(
+            "SELECT segment, offset, length FROM events WHERE seq = ?", (seq,)
+        ).fetchone()
+        return self._location(row)
+
     def version_rows(self, item_id: str) -> list[dict[str, Any]]:
         """Every version of an item with its sightings, oldest first."""
         idh = _id_hash(item_id)
@@ -431,6 +564,22 @@ class SQLiteCatalog:
             "WHERE v.idh = ? AND v.id = ? GROUP BY v.version ORDER BY v.version",
             (idh, item_id),
         ).fetchall()
+        warned: dict[int, dict[str, int]] = {}
+        for version, rule, count in self._db.execute(
+            "SELECT version, warning, count(*) FROM sightings WHERE idh = ? AND id = ? "
+            "AND warning IS NOT NULL GROUP BY version, warning",
+            (idh, item_id),
+        ):
+            warned.setdefault(version, {})[rule] = count
+        events: dict[int, list[dict[str, Any]]] = {}
+        for version, event, status, at, run, seq in self._db.execute(
+            "SELECT version, event, pub_status, at, run, seq FROM events "
+            "WHERE idh = ? AND id = ? ORDER BY seq",
+            (idh, item_id),
+        ):
+            events.setdefault(version, []).append(
+                {"event": event, "pubStatus": status, "at": at, "run": run, "cursor": str(seq)}
+            )
         history: list[dict[str, Any]] = []
         previous = None
         for version, blob, seq, at, run, count, last, runs in rows:
@@ -452,6 +601,10 @@ class SQLiteCatalog:
                     },
                 }
             )
+            if version in warned:  # stale re-deliveries recorded as sightings of this one
+                history[-1]["sightings"]["warnings"] = warned[version]
+            if version in events:  # withdrawals while this version was the latest
+                history[-1]["events"] = events[version]
             previous = digest
         return history
 
@@ -462,12 +615,14 @@ class SQLiteCatalog:
         names = {
             number: name for number, name in self._db.execute("SELECT number, name FROM segments")
         }
+        # Versions and events (withdrawals) are both news for a downstream reader.
         cursor = self._db.execute(
-            "SELECT segment, offset, length FROM versions WHERE seq > ? AND seq <= ? "
-            "ORDER BY seq LIMIT ?",
+            "SELECT segment, offset, length, seq FROM versions WHERE seq > ?1 AND seq <= ?2 "
+            "UNION ALL SELECT segment, offset, length, seq FROM events "
+            "WHERE seq > ?1 AND seq <= ?2 ORDER BY seq LIMIT ?3",
             (since, until, -1 if limit is None else limit),
         )
-        for number, offset, length in cursor:
+        for number, offset, length, _ in cursor:
             yield Location(names[number], offset, length)
 
     def quarantine_rows(self, qid: str | None) -> list[dict[str, Any]]:
@@ -540,6 +695,7 @@ class SQLiteCatalog:
             "items": one("SELECT count(*) FROM versions WHERE version = 1").fetchone()[0],
             "versions": one("SELECT count(*) FROM versions").fetchone()[0],
             "sightings": one("SELECT count(*) FROM sightings").fetchone()[0],
+            "events": one("SELECT count(*) FROM events").fetchone()[0],
             "quarantined": one("SELECT count(DISTINCT qid) FROM quarantine").fetchone()[0],
             "segments": one("SELECT count(*) FROM segments").fetchone()[0],
             "warcFiles": one("SELECT count(*) FROM warcs").fetchone()[0],

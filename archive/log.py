@@ -1,9 +1,10 @@
 """The archive's log: numbered, immutable segment files of self-checking JSON lines.
 
-Every fact the archive holds (a version, a sighting, a quarantined input, the fixity of a
-WARC file) is one line in a segment, ``log/<number>.jsonl``. Segments are written whole, one
-per commit group, and numbered without gaps, so the log is the archive's truth and the
-catalog is an index that can be rebuilt from it. Each line starts with its own hash::
+Every fact the archive holds (a version, a sighting, an event such as a withdrawal, a
+quarantined input, the fixity of a WARC file) is one line in a segment,
+``log/<number>.jsonl``. Segments are written whole, one per commit group, and numbered
+without gaps, so the log is the archive's truth and the catalog is an index that can be
+rebuilt from it. Each line starts with its own hash::
 
     {"check":"sha256:<hex of the bytes after this prefix>","seq":17,"kind":"version",...}
 
@@ -34,7 +35,7 @@ __all__ = [
     "segment_name",
 ]
 
-KINDS = frozenset({"version", "sighting", "quarantine", "warc", "run"})
+KINDS = frozenset({"version", "sighting", "event", "quarantine", "warc", "run"})
 
 _PREFIX = b'{"check":"sha256:'
 _HEX = 64

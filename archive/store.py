@@ -27,8 +27,8 @@ import orjson
 from wirearchive import __version__
 
 from .backend import Backend, open_backend
-from .canonical import canonical_bytes, nfc, sha256
-from .catalog import Catalog, Location, SegmentInfo, SQLiteCatalog
+from .canonical import canonical_bytes, legacy_digest, nfc, sha256
+from .catalog import Catalog, ItemState, Location, SegmentInfo, SQLiteCatalog
 from .log import (
     DamagedLine,
     LogEntry,
@@ -40,6 +40,7 @@ from .log import (
     scan_lines,
     segment_name,
 )
+from .versioning import Decision, decide, pub_status
 from .warc import Capture, CaptureRef, WarcBuilder, read_payload
 
 __all__ = [
@@ -96,13 +97,22 @@ class Outcome:
     digest: str | None
     cursor: str
     qid: str | None = None
+    #: Why an "unchanged" capture deserves a look: ``version.stale``,
+    #: ``version.stale-redelivery`` (problem dicts: path, rule, message).
+    warnings: tuple[dict[str, str], ...] = ()
+    #: An event the capture recorded on the item (status "updated"): ``"withdrawn"``.
+    event: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        found = {"status": self.status, "id": self.id, "version": self.version}
+        found: dict[str, Any] = {"status": self.status, "id": self.id, "version": self.version}
         if self.digest:
             found["digest"] = self.digest
         if self.qid:
             found["qid"] = self.qid
+        if self.event:
+            found["event"] = self.event
+        if self.warnings:
+            found["warnings"] = [dict(w) for w in self.warnings]
         return found
 
 
@@ -498,11 +508,12 @@ class Store:
         outcomes: list[Outcome] = []
         with self.catalog.writing():
             group = self._begin_group()
-            latest = self.catalog.latest(
+            states = self.catalog.states(
                 p.item["uri"] if isinstance(p, _Put) else p.item_id
                 for p in pending
                 if not isinstance(p, _Quarantine)
             )
+            made: dict[tuple[str, str], int] = {}  # (id, digest) → version, in this group
             name = warc_names(group.number)[0 if self._gzip else 1]
             warc = WarcBuilder(name, software=self._software, gzip=self._gzip)
             refs: dict[str, dict[str, Any]] = {}
@@ -510,15 +521,18 @@ class Store:
             records: list[tuple[str, dict[str, Any]]] = []
             for entry in pending:
                 if isinstance(entry, _Put):
-                    outcome, kind, body = self._version(entry, latest, warc, refs, run, source, now)
-                elif isinstance(entry, _NotModified) and entry.item_id not in latest:
+                    outcome, kind, body = self._version(
+                        entry, states, made, warc, refs, run, source, now
+                    )
+                elif isinstance(entry, _NotModified) and entry.item_id not in states:
                     # A conditional answer about an item the archive does not hold (its
                     # catalog was rebuilt meanwhile, say): keep the 304 and say why.
                     outcome, kind, body = self._quarantined(
                         _unknown_not_modified(entry), warc, refs, run, source, now
                     )
                 elif isinstance(entry, _NotModified):
-                    seen = latest[entry.item_id]
+                    state = states[entry.item_id]
+                    seen = (state.version, state.digest)
                     outcome = Outcome("unchanged", entry.item_id, seen[0], seen[1], "")
                     kind, body = (
                         "sighting",
@@ -540,7 +554,7 @@ class Store:
             cursors = [group.add(kind, body) for kind, body in records]
             self._write_group(group)
         return [
-            Outcome(o.status, o.id, o.version, o.digest, str(c), o.qid)
+            Outcome(o.status, o.id, o.version, o.digest, str(c), o.qid, o.warnings, o.event)
             for o, c in zip(outcomes, cursors, strict=True)
         ]
 
@@ -598,35 +612,100 @@ class Store:
     def _version(
         self,
         put: _Put,
-        latest: dict[str, tuple[int, str]],
+        states: dict[str, ItemState],
+        made: dict[tuple[str, str], int],
         warc: WarcBuilder,
         refs: dict[str, dict[str, Any]],
         run: str,
         source: str | None,
         now: str,
     ) -> tuple[Outcome, str, dict[str, Any]]:
+        """A new version, a sighting (plain or stale), a withdrawal: see `versioning`."""
         uri = put.item["uri"]
-        current = latest.get(uri)
-        if current is not None and current[1] == put.digest:
-            sighting = _sighting(uri, current, run, now, put.capture, put.provenance)
-            return Outcome("unchanged", uri, current[0], put.digest, ""), "sighting", sighting
-        version = current[0] + 1 if current else 1
-        previous = current[1] if current else None
-        latest[uri] = (version, put.digest)
+        state = states.get(uri)
+
+        def earlier() -> int | None:
+            return made.get((uri, put.digest)) or self.catalog.version_of(uri, put.digest)
+
+        decision = decide(
+            state,
+            put.digest,
+            put.item,
+            earlier=earlier,
+            legacy=lambda: legacy_digest(put.item),
+            dated=put.capture.http is None,  # a live fetch's dates come from its markup
+        )
+        if decision.action == "unknown-notice":
+            return self._quarantined(_unknown_notice(put), warc, refs, run, source, now)
+        if decision.action == "sighting":
+            assert state is not None
+            assert decision.version is not None
+            return self._sighted(put, state, decision, warc, refs, run, now)
         capture = self._capture_ref(put.capture, warc, refs)
+        provenance = self._provenance(
+            put.provenance, capture, put.capture.target_uri, run, source, now
+        )
+        validation = {"profile": put.profile, "warnings": put.warnings}
+        if decision.action == "withdraw":
+            assert state is not None
+            state.withdrawn = put.digest
+            event = {
+                "id": uri,
+                "version": state.version,
+                "event": "withdrawn",
+                "pubStatus": pub_status(put.item),
+                "at": now,
+                "item": put.item,
+                "provenance": provenance,
+                "validation": validation,
+                "digest": put.digest,
+            }
+            outcome = Outcome("updated", uri, state.version, put.digest, "", event="withdrawn")
+            return outcome, "event", event
+        version = decision.version or 1
+        previous = state.digest if state else None
+        states[uri] = ItemState(version, put.digest, put.item.get("versionCreated"))
+        made[(uri, put.digest)] = version
         record = {
             "id": uri,
             "version": version,
             "item": {**put.item, "version": str(version)},
-            "provenance": self._provenance(
-                put.provenance, capture, put.capture.target_uri, run, source, now
-            ),
-            "validation": {"profile": put.profile, "warnings": put.warnings},
+            "provenance": provenance,
+            "validation": validation,
             "digest": put.digest,
             "previous": previous,
         }
-        status: Status = "updated" if current else "new"
+        status: Status = "updated" if state else "new"
         return Outcome(status, uri, version, put.digest, ""), "version", record
+
+    def _sighted(
+        self,
+        put: _Put,
+        state: ItemState,
+        decision: Decision,
+        warc: WarcBuilder,
+        refs: dict[str, dict[str, Any]],
+        run: str,
+        now: str,
+    ) -> tuple[Outcome, str, dict[str, Any]]:
+        """A sighting of `decision.version`; a stale one keeps its bytes and its warning."""
+        uri = put.item["uri"]
+        version = decision.version
+        assert version is not None
+        # An earlier version delivered again has this capture's digest by definition.
+        digest = state.digest if version == state.version else put.digest
+        sighting = _sighting(uri, (version, digest), run, now, put.capture, put.provenance)
+        if decision.warning is None:
+            return Outcome("unchanged", uri, version, digest, ""), "sighting", sighting
+        sighting["capture"] |= self._capture_ref(put.capture, warc, refs)
+        sighting["warnings"] = [decision.warning]
+        if put.digest != digest:
+            sighting["captured"] = {
+                "digest": put.digest,
+                "versionCreated": put.item.get("versionCreated"),
+            }
+        outcome = Outcome("unchanged", uri, version, digest, "", warnings=(decision.warning,))
+        return outcome, "sighting", sighting
 
     def _quarantined(
         self,
@@ -759,8 +838,25 @@ class Store:
             raise ArchiveError(f"{location.segment} at byte {location.offset}: {exc}") from exc
 
     def get(self, item_id: str, version: int | None = None) -> dict[str, Any] | None:
-        """The record of an item's version `version`, or of its latest; None if absent."""
+        """The record of an item's version `version`, or of its latest; None if absent.
+
+        While the item is withdrawn the record also says so: ``"status": "withdrawn"`` and
+        ``"withdrawn"`` (event, pubStatus, when, run, cursor, the notice's digest). The
+        version itself is kept and readable as it was.
+        """
         location = self.catalog.version_location(item_id, version)
+        if location is None:
+            return None
+        record = self._read_entry(location).body
+        withdrawal = self.catalog.withdrawal(item_id)
+        if withdrawal is not None:
+            record["status"] = "withdrawn"
+            record["withdrawn"] = withdrawal
+        return record
+
+    def event(self, cursor: str) -> dict[str, Any] | None:
+        """The event entry (a withdrawal, with its notice item and provenance) at a cursor."""
+        location = self.catalog.event_location(_parse_cursor(cursor))
         return None if location is None else self._read_entry(location).body
 
     def raw(self, item_id: str, version: int | None = None) -> bytes:
@@ -850,6 +946,23 @@ def _unknown_not_modified(entry: _NotModified) -> _Quarantine:
     }
     qid = quarantine_id(entry.capture, entry.provenance, report)
     return _Quarantine(qid, entry.capture, report, None, entry.provenance, None, None)
+
+
+def _unknown_notice(put: _Put) -> _Quarantine:
+    report = {
+        "valid": False,
+        "errors": [
+            {
+                "path": "$.pubStatus",
+                "rule": "withdrawal.unknown-item",
+                "message": f"a {pub_status(put.item)} notice for {put.item['uri']}, which the "
+                "archive does not hold: kept here until the item itself arrives",
+            }
+        ],
+        "warnings": put.warnings,
+    }
+    qid = quarantine_id(put.capture, put.provenance, report)
+    return _Quarantine(qid, put.capture, report, put.item, put.provenance, None, None)
 
 
 def _capture_facts(capture: Capture) -> dict[str, Any]:

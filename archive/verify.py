@@ -17,7 +17,7 @@ from typing import Any
 
 from wirearchive.validators import StructuralValidator, default_registry
 
-from .canonical import canonical_bytes, sha256
+from .canonical import canonical_bytes, legacy_digest, sha256
 from .catalog import Location
 from .log import LogEntry, LogError, decode_at, parse_segment_name
 from .store import Store, warc_names
@@ -74,6 +74,7 @@ class _Verifier:
         self.store = store
         self.result = Verification()
         self.chains: dict[str, tuple[int, str]] = {}
+        self.digests: dict[str, dict[int, str]] = defaultdict(dict)
         self.refs: dict[str, list[tuple[int, str, str, str, int]]] = defaultdict(list)
         self.fixity: dict[str, tuple[str, int, str, int]] = {}
         self.schema = StructuralValidator(default_registry()) if schema_check else None
@@ -172,7 +173,10 @@ class _Verifier:
         item_id: str = record["id"]
         version: int = record["version"]
         item = record["item"]
-        if sha256(canonical_bytes(item)) != record["digest"]:
+        # Versions archived before HTML was canonicalised carry the earlier form's digest.
+        if sha256(canonical_bytes(item)) != record["digest"] and (
+            legacy_digest(item) != record["digest"]
+        ):
             self.find(
                 "verify.digest",
                 name,
@@ -197,6 +201,7 @@ class _Verifier:
                 line,
             )
         self.chains[item_id] = (version, record["digest"])
+        self.digests[item_id][version] = record["digest"]
         location = self.store.catalog.version_location(item_id, version)
         if location != Location(name, entry.offset, entry.length):
             self.find(
@@ -213,7 +218,19 @@ class _Verifier:
     def _sighting(self, entry: LogEntry) -> None:
         self.result.checked["sightings"] += 1
         body = entry.body
-        if self.chains.get(body["id"], (None, None))[1] != body["digest"]:
+        if body.get("warnings"):
+            # A stale copy is a sighting of the version it was judged against, which
+            # need not be the latest: that version must exist with that digest.
+            if self.digests.get(body["id"], {}).get(body["version"]) != body["digest"]:
+                self.find(
+                    "verify.chain",
+                    entry.segment,
+                    f"{body['id']}: stale sighting of v{body['version']} with a digest "
+                    "no such version has",
+                    entry.line,
+                )
+            self._capture(body.get("capture", {}), entry.segment, entry.line)
+        elif self.chains.get(body["id"], (None, None))[1] != body["digest"]:
             # A sighting is of the latest version at the time: the chain must agree.
             self.find(
                 "verify.chain",
@@ -221,6 +238,26 @@ class _Verifier:
                 f"{body['id']}: sighting of a digest that was not the latest version",
                 entry.line,
             )
+
+    def _event(self, entry: LogEntry) -> None:
+        """A withdrawal: of the latest version at the time, its notice hashing right."""
+        self.result.checked["events"] += 1
+        body, name, line = entry.body, entry.segment, entry.line
+        item_id = body["id"]
+        if sha256(canonical_bytes(body["item"])) != body["digest"]:
+            self.find("verify.digest", name, f"{item_id}: notice does not hash to its digest", line)
+        if self.chains.get(item_id, (None, None))[0] != body["version"]:
+            self.find(
+                "verify.chain",
+                name,
+                f"{item_id}: {body['event']} event on v{body['version']}, which was not "
+                "the latest version",
+                line,
+            )
+        location = self.store.catalog.event_location(entry.seq)
+        if location != Location(name, entry.offset, entry.length):
+            self.find("verify.catalog", name, f"{item_id}: catalog points to {location}", line)
+        self._capture(body["provenance"].get("capture", {}), name, line)
 
     def _quarantine(self, entry: LogEntry) -> None:
         self.result.checked["quarantined"] += 1

@@ -397,6 +397,13 @@ def _history(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             f"  v{row['version']}  {row['archivedAt']}  {row['digest'][:23]}…  "
             f"seen {seen['count']}× (last {seen['lastSeen']})  run {row['run']}"
         )
+        for rule, count in seen.get("warnings", {}).items():
+            console.print(f"      old copies seen again: {rule} ×{count}")
+        for event in row.get("events", []):
+            console.print(
+                f"      {event['event']} ({event['pubStatus']}) at {event['at']}  "
+                f"run {event['run']}  cursor {event['cursor']}"
+            )
     return EXIT_OK
 
 

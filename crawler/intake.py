@@ -38,6 +38,7 @@ from wirearchive.validators import (
     walk,
 )
 
+from .normalize import normalize
 from .readers import Extracted, ReadContext, Source, read_source, readers, step
 
 __all__ = [
@@ -154,9 +155,24 @@ def extraction_provenance(
     }
 
 
-def check_extracted(checker: Checker, extracted: Extracted) -> Report:
-    """Validate one extracted input; a rule or the checker raising is ``ingest.rule-error``."""
+def check_extracted(
+    checker: Checker, extracted: Extracted, provenance: dict[str, Any] | None = None
+) -> Report:
+    """Normalise and validate one extracted input; a rule, the normaliser or the checker
+    raising is ``ingest.rule-error``.
+
+    The item is normalised in place (`normalize`: presentation stripped from HTML), so what
+    is validated is what the caller then archives from ``extracted.item``; the steps taken
+    join `provenance`.
+    """
     try:
+        if extracted.item is not None:
+            normalized, steps = normalize(extracted.item)
+            if steps:
+                extracted.item.clear()
+                extracted.item.update(normalized)
+                if provenance is not None:
+                    provenance["steps"].extend(steps)
         return checker.check(extracted)
     except Exception as exc:  # noqa: BLE001 - one bad input must not stop the run
         problem = Problem(
@@ -353,7 +369,7 @@ class Intake:
                 derived["line"] = extracted.line
         provenance = extraction_provenance(extracted, schema_uri, derived)
         provenance["steps"][:0] = list(steps)
-        report = check_extracted(self.checker, extracted)
+        report = check_extracted(self.checker, extracted, provenance)
         provenance["steps"].append(
             step(
                 "validate",
@@ -453,6 +469,8 @@ class Intake:
         self._waiting = []
         for queued, outcome in zip(waiting, outcomes, strict=True):
             self.counts.add(outcome.status)
+            for warning in outcome.warnings:  # the archive's own: a stale copy, say
+                self.rules[(warning["rule"], "warnings")] += 1
             if outcome.status == "quarantined":
                 self.quarantined.append(
                     {

@@ -3,8 +3,10 @@ as ninjs 3.1 text items.
 
 ``head/docdata`` gives the identity and the dates: ``doc-id`` becomes a ``urn:nitf:`` URI,
 ``date.issue`` the version's time, ``date.release`` (the time before which the document
-may not be released) ``embargoedUntil``. ``body.head`` gives the headlines, byline,
-dateline and abstract; ``body.content`` and ``body.end`` the main body as HTML.
+may not be released) ``embargoedUntil``, ``management-status`` (or a kill ``ed-msg``) the
+``pubStatus`` that tells the archive a story is withheld or canceled. ``body.head`` gives
+the headlines, byline, dateline and abstract; ``body.content`` and ``body.end`` the main
+body as HTML.
 
 A document without an identifier, a date or a language (IPTC's own fishing sample has
 none) gets them the way the text reader does, each with a warning in the record: an id
@@ -81,6 +83,36 @@ def _fill_gaps(
         if language:
             item["language"] = language
             warn("language.detected", "language", f"none declared: {language} read from the text")
+
+
+#: docdata/@management-status values that are ninjs 3.1 pubStatus values too.
+_MANAGEMENT_STATUS = frozenset({"usable", "withheld", "canceled"})
+#: ed-msg/@msg-type values that take a story out of use (a kill message).
+_KILL_MESSAGES = frozenset({"kill", "killed", "withdraw", "withdrawal", "withdrawn", "cancel"})
+
+
+def _pub_status(
+    docdata: etree._Element | None, message: etree._Element | None
+) -> tuple[str | None, str, Problem | None]:
+    """ninjs ``pubStatus`` from ``docdata/@management-status``, else from a kill ``ed-msg``.
+
+    ``embargoed`` is not a pubStatus in ninjs: the embargo is ``embargoedUntil``.
+    """
+    raw = (docdata.get("management-status") or "").strip().lower() if docdata is not None else ""
+    if raw in _MANAGEMENT_STATUS:
+        return raw, "docdata/@management-status", None
+    kind = (message.get("msg-type") or "").strip().lower() if message is not None else ""
+    if kind in _KILL_MESSAGES:
+        return "canceled", f"ed-msg/@msg-type {kind!r}", None
+    if raw and raw != "embargoed":
+        problem = Problem(
+            "nitf.management-status",
+            f"unknown management-status {raw!r}; left out",
+            ("pubStatus",),
+            Severity.WARNING,
+        )
+        return None, "", problem
+    return None, "", None
 
 
 def _uri(nitf: etree._Element, docdata: etree._Element | None) -> tuple[str | None, str]:
@@ -282,6 +314,12 @@ class NitfReader:
         ed_note = clean(message.get("info")) if message is not None else ""
         if ed_note:
             out["edNote"] = ed_note
+        status, how, problem = _pub_status(docdata, message)
+        if status:
+            out["pubStatus"] = status
+            notes.append(f"pubStatus from {how}")
+        if problem is not None:
+            warnings.append(problem)
         subjects = _subjects(head)
         for key_list in kids(docdata, "key-list"):
             for keyword in kids(key_list, "keyword"):

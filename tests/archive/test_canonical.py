@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 import pytest
 from wirearchive.archive import VOLATILE, canonical_bytes, digest, nfc, sha256
+from wirearchive.archive.canonical import legacy_digest
 
 Item = dict[str, Any]
 DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
@@ -152,3 +153,113 @@ def test_sha256_of_bytes() -> None:
     )
     assert DIGEST.match(sha256(b"\x00\xff"))
     assert sha256(b"a") != sha256(b"b")
+
+
+# --- HTML values: what a reader sees, not how the page was styled ----------------------
+
+STORY = (
+    '<div class="article-body" id="story-7" style="margin:0">\n'
+    '  <p class="lead" data-track="p1">Exports of wheat rose for a third month&nbsp;in May.</p>\n'
+    '  <p class="body-text">Traders in <a href="https://example.org/odesa" class="geo">Odesa'
+    '</a> said <em class="x">so</em> &amp; more.</p>\n'
+    '  <blockquote class="pull"><p>"Demand is strong"</p></blockquote>\n'
+    "</div>"
+)
+RESTYLED: dict[str, str] = {
+    "every class renamed": STORY.replace('class="', 'class="v2-'),
+    "ids and styles changed": STORY.replace('id="story-7"', 'id="s-9"').replace(
+        "margin:0", "padding:4px;color:red"
+    ),
+    "data-* attributes changed": STORY.replace('data-track="p1"', 'data-x="9" data-y="z"'),
+    "attributes removed": re.sub(r' (?:class|id|style|data-[a-z]+)="[^"]*"', "", STORY),
+    "white space between tags": STORY.replace("\n  ", "").replace("><", ">\n\t<"),
+    "white space inside blocks": STORY.replace("third month", "third \n   month").replace(
+        '<p class="lead" data-track="p1">', '<p class="lead" data-track="p1">\n    '
+    ),
+    "&#160; for &nbsp;": STORY.replace("&nbsp;", "&#160;"),
+    "U+00A0 for &nbsp;": STORY.replace("&nbsp;", "\u00a0"),
+    "&#38; for &amp;": STORY.replace("&amp;", "&#38;"),
+    "&quot; for a quote": STORY.replace('"Demand is strong"', "&quot;Demand is strong&#34;"),
+    "a layout wrapper added": f'<section class="wrap"><div class="inner">{STORY}</div></section>',
+    "a span around a word": STORY.replace("Traders", '<span class="t">Traders</span>'),
+    "attribute order": STORY.replace(
+        '<a href="https://example.org/odesa" class="geo">',
+        '<a class="geo" href="https://example.org/odesa">',
+    ),
+}
+REWRITTEN: dict[str, str] = {
+    "a word changed": STORY.replace("third", "fourth"),
+    "a link target changed": STORY.replace("odesa", "kyiv"),
+    "emphasis removed": STORY.replace('<em class="x">so</em>', "so"),
+    "a paragraph split": STORY.replace(" said ", "</p><p>said "),
+    "a non-breaking space made plain": STORY.replace("&nbsp;", " "),
+    "an ampersand made a word": STORY.replace("&amp;", "and"),
+}
+
+
+def _html_item(make_item: Callable[..., Item], body: str) -> Item:
+    return make_item(bodies=[{"role": "main", "contentType": "text/html", "value": body}])
+
+
+@pytest.mark.parametrize("name", sorted(RESTYLED))
+def test_presentation_does_not_change_the_digest(make_item: Callable[..., Item], name: str) -> None:
+    restyled = RESTYLED[name]
+    assert restyled != STORY
+    assert digest(_html_item(make_item, restyled)) == digest(_html_item(make_item, STORY))
+
+
+@pytest.mark.parametrize("name", sorted(REWRITTEN))
+def test_a_change_a_reader_sees_changes_the_digest(
+    make_item: Callable[..., Item], name: str
+) -> None:
+    rewritten = REWRITTEN[name]
+    assert rewritten != STORY
+    assert digest(_html_item(make_item, rewritten)) != digest(_html_item(make_item, STORY))
+
+
+def test_html_is_canonical_in_descriptions_and_associations_too(
+    make_item: Callable[..., Item],
+) -> None:
+    def item(markup: str) -> Item:
+        html = {"role": "summary", "contentType": "text/html", "value": markup}
+        picture = {"name": "p", "type": "picture", "descriptions": [dict(html)]}
+        return make_item(descriptions=[dict(html)], associations=[picture])
+
+    plain, styled = item("<p>Wheat rose.</p>"), item('<p class="dek">Wheat rose.</p>')
+    assert digest(plain) == digest(styled)
+    assert digest(plain) != digest(item("<p>Wheat fell.</p>"))
+
+
+def test_plain_text_values_keep_their_markup_like_characters(
+    make_item: Callable[..., Item],
+) -> None:
+    """Only HTML values are parsed: in text/plain, '<b class=x>' is text a reader sees."""
+    one = make_item(body='Use <b class="x"> for bold.')
+    two = make_item(body="Use <b> for bold.")
+    assert digest(one) != digest(two)
+
+
+def test_canonical_html_bytes_spell_each_character_one_way(
+    make_item: Callable[..., Item],
+) -> None:
+    body = canonical_bytes(_html_item(make_item, STORY))
+    assert b"&nbsp;" not in body
+    assert "month\u00a0in".encode() in body
+    assert b"class" not in body
+    assert b'<a href=\\"https://example.org/odesa\\">Odesa</a>' in body
+    assert canonical_bytes(_html_item(make_item, STORY)) == body  # deterministic
+
+
+def test_legacy_digest_is_the_form_before_html_was_canonical(
+    make_item: Callable[..., Item],
+) -> None:
+    item = _html_item(make_item, STORY)
+    assert legacy_digest(item) == sha256(
+        orjson.dumps(
+            {k: v for k, v in nfc(item).items() if k not in VOLATILE},
+            option=orjson.OPT_SORT_KEYS,
+        )
+    )
+    assert legacy_digest(item) != digest(item)
+    plain = make_item()
+    assert legacy_digest(plain) == digest(plain)  # no HTML, no difference

@@ -97,6 +97,7 @@ def test_counts(store: Store, fill: Callable[[Store], None]) -> None:
         "items": 2,
         "versions": 3,
         "sightings": 2,
+        "events": 0,
         "quarantined": 1,
         "segments": 6,
         "warcFiles": 3,

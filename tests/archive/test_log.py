@@ -54,10 +54,10 @@ def test_the_line_is_json_that_starts_with_the_hash_of_the_rest() -> None:
 def test_several_lines_get_their_offsets_and_numbers() -> None:
     lines = [encode_entry(seq, kind, {"n": seq}) for seq, kind in enumerate(sorted(KINDS), 1)]
     entries = _read(b"".join(lines))
-    assert [e.line for e in entries] == [1, 2, 3, 4, 5]
+    assert [e.line for e in entries] == list(range(1, len(KINDS) + 1))
     assert [e.kind for e in entries] == sorted(KINDS)
     assert [e.length for e in entries] == [len(line) for line in lines]
-    assert [e.offset for e in entries] == [sum(map(len, lines[:i])) for i in range(5)]
+    assert [e.offset for e in entries] == [sum(map(len, lines[:i])) for i in range(len(KINDS))]
     data = b"".join(lines)
     for entry in entries:
         again = decode_at(SEGMENT, data[entry.offset : entry.offset + entry.length])

@@ -310,26 +310,31 @@ def test_the_same_uri_twice_in_one_group(
     store: Store, make_item: ItemFactory, make_capture: CaptureFactory
 ) -> None:
     item, changed = make_item(), make_item(headline="Corrected headline")
+    later = "2024-05-29T09:00:00Z"
+    revert = make_item(versionCreated=later)  # v1's text again, sent as a newer version
     writer = store.writer("r")
-    for each in (item, changed, changed, item):
+    for each in (item, changed, changed, item, revert):
         writer.put(each, make_capture(each), profile=PROFILE)
     outcomes = writer.commit()
     assert [(o.status, o.version) for o in outcomes] == [
         ("new", 1),
         ("updated", 2),
         ("unchanged", 2),
-        ("updated", 3),
+        ("unchanged", 1),  # the v1 copy again: stale, within the group as across groups
+        ("updated", 3),  # the same text with a newer versionCreated: a real revert
     ]
+    assert [w["rule"] for w in outcomes[3].warnings] == ["version.stale-redelivery"]
+    assert outcomes[2].warnings == ()
     cursors = [int(o.cursor) for o in outcomes]
     assert cursors == sorted(cursors)
-    assert len(set(cursors)) == 4
+    assert len(set(cursors)) == 5
     v2, v3 = store.get(item["uri"], 2), store.get(item["uri"], 3)
     assert v2 is not None
     assert v3 is not None
     assert v2["previous"] == outcomes[0].digest
     assert v3["previous"] == outcomes[1].digest
     assert v3["digest"] == outcomes[0].digest
-    assert [h["sightings"]["count"] for h in store.history(item["uri"])] == [1, 2, 1]
+    assert [h["sightings"]["count"] for h in store.history(item["uri"])] == [2, 2, 1]
     result = verify(store)
     assert result.ok, result.findings
 
@@ -1392,3 +1397,196 @@ def test_the_next_writer_after_reindex_does_not_reuse_a_damaged_lines_seq(
     store.put(third, make_capture(third), run="r", profile=PROFILE)
     assert store.catalog.segments()[-1].first_seq == head_seq + 1  # its WARC entry
     assert "verify.sequence" not in {f.rule for f in verify(store).findings}
+
+
+# -- old copies delivered again, and withdrawals -----------------------------------------
+
+V1_TIME, V2_TIME, V3_TIME = "2024-05-29T07:02:11Z", "2024-05-29T09:30:00Z", "2024-05-29T12:00:00Z"
+
+
+def _two_versions(store: Store, make_item: ItemFactory) -> tuple[Item, Item]:
+    v1 = make_item(versionCreated=V1_TIME)
+    v2 = make_item(headline="Wheat exports rise for a fourth month", versionCreated=V2_TIME)
+    for each in (v1, v2):
+        store.put(each, _capture_of(each), run="r1", profile=PROFILE)
+    return v1, v2
+
+
+def _capture_of(item: Item, name: str | None = None) -> Capture:
+    return Capture(orjson.dumps(item), f"file:///in/{name or item['versionCreated']}.json")
+
+
+def _catalog_state(store: Store, item_id: str) -> tuple[Any, ...]:
+    return (store.history(item_id), store.get(item_id), store.summary())
+
+
+def test_an_earlier_version_delivered_again_is_a_sighting_of_it(
+    store: Store, make_item: ItemFactory
+) -> None:
+    v1, v2 = _two_versions(store, make_item)
+    again = _capture_of(v1, "replayed")
+    outcome = store.put(v1, again, run="r2", profile=PROFILE)
+    assert (outcome.status, outcome.version, outcome.digest) == ("unchanged", 1, digest(v1))
+    assert [w["rule"] for w in outcome.warnings] == ["version.stale-redelivery"]
+    assert outcome.to_dict()["warnings"][0]["rule"] == "version.stale-redelivery"
+    latest = store.get(v1["uri"])
+    assert latest is not None
+    assert latest["version"] == 2
+    assert latest["item"]["headlines"] == v2["headlines"]
+    first, second = store.history(v1["uri"])
+    assert first["sightings"]["count"] == 2
+    assert first["sightings"]["warnings"] == {"version.stale-redelivery": 1}
+    assert "warnings" not in second["sightings"]
+    assert verify(store).ok
+
+
+def test_an_older_version_created_is_a_sighting_whose_bytes_are_kept(
+    store: Store, make_item: ItemFactory
+) -> None:
+    v1, v2 = _two_versions(store, make_item)
+    old = make_item(
+        headline="Wheat exports rise, early copy", versionCreated="2024-05-29T08:00:00Z"
+    )
+    capture = _capture_of(old, "lagging-mirror")
+    outcome = store.put(old, capture, run="r2", profile=PROFILE)
+    assert (outcome.status, outcome.version, outcome.digest) == ("unchanged", 2, digest(v2))
+    assert [w["rule"] for w in outcome.warnings] == ["version.stale"]
+    assert "older than v2's" in outcome.warnings[0]["message"]
+    assert store.summary()["versions"] == 2
+    [entry] = [e for e in _log_entries(store) if e.kind == "sighting"]
+    assert entry.body["captured"] == {
+        "digest": digest(old),
+        "versionCreated": old["versionCreated"],
+    }
+    assert store.capture_bytes(entry.body["capture"]) == capture.data  # nothing lost
+    assert store.history(v1["uri"])[1]["sightings"]["warnings"] == {"version.stale": 1}
+    assert verify(store).ok
+
+
+def test_a_newer_copy_without_version_created_is_still_a_version(
+    store: Store, make_item: ItemFactory
+) -> None:
+    v1, _ = _two_versions(store, make_item)
+    undated = {k: v for k, v in make_item(headline="Third text").items() if k != "versionCreated"}
+    outcome = store.put(undated, _capture_of(v1, "undated"), run="r2", profile=PROFILE)
+    assert (outcome.status, outcome.version, outcome.warnings) == ("updated", 3, ())
+
+
+def _log_entries(store: Store) -> list[LogEntry]:
+    found: list[LogEntry] = []
+    for name in store.backend.names("log/"):
+        found += read_entries(name, io.BytesIO(store.backend.read(name)))
+    return found
+
+
+def _notice(make_item: ItemFactory, status: str = "canceled", at: str = V3_TIME) -> Item:
+    """A kill notice as the readers make it: the id, the status, no body."""
+    item = make_item(pubStatus=status, versionCreated=at, headline="KILL: wheat story withdrawn")
+    del item["bodies"]
+    return item
+
+
+def test_a_canceled_notice_withdraws_the_item_and_deletes_nothing(
+    store: Store, make_item: ItemFactory
+) -> None:
+    v1, v2 = _two_versions(store, make_item)
+    notice = _notice(make_item)
+    outcome = store.put(notice, _capture_of(notice, "kill"), run="r2", profile=PROFILE)
+    assert (outcome.status, outcome.version, outcome.event) == ("updated", 2, "withdrawn")
+    assert outcome.to_dict()["event"] == "withdrawn"
+    latest = store.get(v1["uri"])
+    assert latest is not None
+    assert latest["version"] == 2
+    assert latest["status"] == "withdrawn"
+    withdrawn = latest["withdrawn"]
+    assert withdrawn["pubStatus"] == "canceled"
+    assert withdrawn["run"] == "r2"
+    assert withdrawn["cursor"] == outcome.cursor
+    event = store.event(outcome.cursor)
+    assert event is not None
+    assert event["item"]["pubStatus"] == "canceled"
+    assert store.capture_bytes(event["provenance"]["capture"]) == orjson.dumps(notice)
+    # the versions before are all still there, and say what they said
+    for number, item in ((1, v1), (2, v2)):
+        record = store.get(v1["uri"], number)
+        assert record is not None
+        assert record["item"]["headlines"] == item["headlines"]
+        assert record["status"] == "withdrawn"  # the item's state, shown on every version
+    history = store.history(v1["uri"])
+    assert [h["version"] for h in history] == [1, 2]
+    [logged] = history[1]["events"]
+    assert logged["event"] == "withdrawn"
+    assert logged["at"] == withdrawn["at"]
+    # the change feed tells a downstream reader
+    feed = list(store.changes())
+    assert [r.get("event", f"v{r['version']}") for r in feed] == ["v1", "v2", "withdrawn"]
+    assert store.summary()["events"] == 1
+    result = verify(store)
+    assert result.ok, [str(f) for f in result.findings]
+    assert result.checked["events"] == 1
+
+
+def test_a_withdrawal_survives_reindex_and_the_same_notice_again_is_a_sighting(
+    store: Store, make_item: ItemFactory
+) -> None:
+    v1, _ = _two_versions(store, make_item)
+    notice = _notice(make_item, "withheld")
+    store.put(notice, _capture_of(notice, "kill"), run="r2", profile=PROFILE)
+    again = store.put(notice, _capture_of(notice, "kill-again"), run="r3", profile=PROFILE)
+    assert (again.status, again.version, again.event) == ("unchanged", 2, None)
+    before = _catalog_state(store, v1["uri"])
+    assert store.reindex()["problems"] == []
+    assert _catalog_state(store, v1["uri"]) == before
+    latest = store.get(v1["uri"])
+    assert latest is not None
+    assert latest["withdrawn"]["pubStatus"] == "withheld"
+    assert verify(store).ok
+
+
+def test_a_newer_version_after_a_withdrawal_makes_the_item_usable_again(
+    store: Store, make_item: ItemFactory
+) -> None:
+    v1, v2 = _two_versions(store, make_item)
+    notice = _notice(make_item)
+    store.put(notice, _capture_of(notice, "kill"), run="r2", profile=PROFILE)
+    # an old copy of v2 does not bring the story back
+    replay = store.put(v2, _capture_of(v2, "replay"), run="r2", profile=PROFILE)
+    assert replay.status == "unchanged"
+    assert store.get(v1["uri"])["status"] == "withdrawn"  # type: ignore[index]
+    fixed = make_item(
+        headline="Wheat exports: corrected story", versionCreated="2024-05-30T08:00:00Z"
+    )
+    outcome = store.put(fixed, _capture_of(fixed), run="r3", profile=PROFILE)
+    assert (outcome.status, outcome.version) == ("updated", 3)
+    latest = store.get(v1["uri"])
+    assert latest is not None
+    assert "status" not in latest
+    assert "withdrawn" not in latest
+    assert verify(store).ok
+
+
+def test_a_notice_older_than_the_latest_version_does_not_withdraw_it(
+    store: Store, make_item: ItemFactory
+) -> None:
+    v1, _ = _two_versions(store, make_item)
+    notice = _notice(make_item, at="2024-05-29T08:00:00Z")  # before v2 replaced v1
+    outcome = store.put(notice, _capture_of(notice, "old-kill"), run="r2", profile=PROFILE)
+    assert (outcome.status, outcome.version) == ("unchanged", 2)
+    assert [w["rule"] for w in outcome.warnings] == ["version.stale"]
+    assert "status" not in (store.get(v1["uri"]) or {})
+
+
+def test_a_notice_for_an_item_the_archive_lacks_is_quarantined(
+    store: Store, make_item: ItemFactory
+) -> None:
+    notice = _notice(make_item)
+    outcome = store.put(notice, _capture_of(notice, "kill"), run="r1", profile=PROFILE)
+    assert outcome.status == "quarantined"
+    [row] = store.quarantined()
+    assert row["rule"] == "withdrawal.unknown-item"
+    assert row["qid"] == outcome.qid
+    entry = store.quarantine_entry(row["qid"])
+    assert entry is not None
+    assert entry["item"]["pubStatus"] == "canceled"
+    assert store.get(notice["uri"]) is None
+    assert verify(store).ok

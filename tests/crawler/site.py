@@ -921,8 +921,8 @@ class NewsSite:
     Introspection: `base_url`, `url`, `now`, `articles`, `article`, `flaky_article`,
     `huge_article`, `private_article`, `moved_target`, `requests`, `reset_log`.
     Mutations (each moves `now` on and returns the new `Article`): `touch_timestamp`,
-    `edit_body`, `edit_headline`, `add_articles`. `/news/flaky.html` answers its first
-    `flaky_failures` requests, GET or HEAD, with a 500.
+    `edit_body`, `edit_headline`, `add_articles`, and `restyle` (every story page).
+    `/news/flaky.html` answers its first `flaky_failures` requests, GET or HEAD, with a 500.
     """
 
     def __init__(
@@ -945,6 +945,9 @@ class NewsSite:
         self._log_lock = threading.Lock()
         self._log: list[LoggedRequest] = []
         self._cache: dict[str, _Resource] = {}
+        #: Set by `restyle`: the theme prefixed to every class, and when it was applied.
+        self._theme: str | None = None
+        self._restyled_at: datetime | None = None
         self._flaky_left = flaky_failures
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -1227,6 +1230,47 @@ class NewsSite:
             story.modified = story.updated = self._tick()
             return story.snapshot(self.base_url)
 
+    def restyle(self, theme: str = "v2") -> list[Article]:
+        """A redesign that changes no text: on every story page each class is renamed
+        (``story-body`` becomes ``v2-story-body``), the headline and paragraphs get ids,
+        classes, inline styles and ``data-*`` attributes, and the markup is re-indented.
+
+        Every story page's ETag changes and its Last-Modified moves to now, so a revisit
+        gets a 200 with the restyled page; headlines, paragraphs and dates stay the same.
+        """
+        with self._lock:
+            self._theme = theme
+            self._restyled_at = self._tick()
+            return [story.snapshot(self.base_url) for story in self._stories]
+
+    def _themed(self, page: str) -> str:
+        """`page` as `restyle` left the site: new class names, attributes and indentation."""
+        theme = self._theme
+        if theme is None:
+            return page
+        page = re.sub(
+            r'class="([^"]*)"',
+            lambda m: 'class="' + " ".join(f"{theme}-{name}" for name in m.group(1).split()) + '"',
+            page,
+        )
+        counter = iter(range(1, 1_000_000))
+        page = re.sub(
+            r"<p>",
+            lambda _: (
+                f'<p class="{theme}-text" id="{theme}-p{next(counter)}" '
+                f'style="line-height:1.6;margin:0 0 1em" data-block="text">'
+            ),
+            page,
+        )
+        page = page.replace(
+            "<h1>", f'<h1 class="{theme}-headline" id="{theme}-title" style="font-size:2rem">'
+        )
+        page = page.replace(
+            f'<div class="{theme}-story-body">',
+            f'<div class="{theme}-story-body" id="{theme}-body" data-layout="wide">',
+        )
+        return page.replace(">\n<", ">\n    <")
+
     def add_articles(self, n: int = 1) -> list[Article]:
         """Publish `n` new UTF-8 stories, `_ADD_TICK` apart, at the head of feeds and sitemaps."""
         with self._lock:
@@ -1352,11 +1396,12 @@ class NewsSite:
         story = story or self._by_path.get(path)
         if story is None:
             return None
-        body = self._page(story).encode(story.encoding)
+        body = self._themed(self._page(story)).encode(story.encoding)
         content_type = "text/html"
         if story.charset_declared:
             content_type += f"; charset={story.encoding}"
-        return _Resource(body, content_type, story.updated, _etag_of([body]))
+        modified = max(story.updated, self._restyled_at or story.updated)
+        return _Resource(body, content_type, modified, _etag_of([body]))
 
     def _text(
         self,

@@ -150,6 +150,35 @@ def test_history_and_diff_after_an_edit(archive: str, tmp_path: Path) -> None:
     assert "no version 9" in err
 
 
+def test_show_history_and_export_tell_of_a_withdrawal(archive: str, tmp_path: Path) -> None:
+    item = json.loads(SAMPLE.read_text())
+    kill = {
+        "uri": SAMPLE_ID,
+        "type": "text",
+        "pubStatus": "canceled",
+        "versionCreated": "2024-05-30T10:00:00Z",
+        "edNote": "Материал отозван. Не использовать.",
+        "standard": item["standard"],
+    }
+    notice = tmp_path / "kill.json"
+    notice.write_text(json.dumps(kill, ensure_ascii=False))
+    _, _, cursor = _run("export", "--archive", archive)
+    code, out, err = _run("ingest", "--archive", archive, "--json", str(notice))
+    assert code == 0, err
+    assert json.loads(out)["updated"] == 1
+    code, out, _ = _run("show", "--archive", archive, SAMPLE_ID, "--json")
+    record = json.loads(out)
+    assert (record["version"], record["status"]) == (1, "withdrawn")
+    assert record["withdrawn"]["pubStatus"] == "canceled"
+    assert record["item"]["bodies"]  # the version itself is still all there
+    code, out, _ = _run("history", "--archive", archive, SAMPLE_ID)
+    assert "withdrawn (canceled) at" in out
+    code, out, _ = _run("export", "--archive", archive, "--since", cursor.strip())
+    [event] = map(json.loads, out.splitlines())
+    assert (event["id"], event["event"], event["pubStatus"]) == (SAMPLE_ID, "withdrawn", "canceled")
+    assert _run("verify", "--archive", archive)[0] == 0
+
+
 def test_export_resumes_from_the_cursor_it_prints(archive: str, tmp_path: Path) -> None:
     code, out, err = _run("export", "--archive", archive)
     assert code == 0

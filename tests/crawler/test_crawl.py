@@ -223,3 +223,27 @@ def test_scrapy_list_from_project_root() -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["feed", "sitemap", "source", "urls"]
+
+
+def test_a_restyled_site_makes_no_new_versions(tmp_path: Path) -> None:
+    with NewsSite(seed=5, size=site_module.MIN_SIZE) as site:
+        sources, archive = tmp_path / "sources", tmp_path / "archive"
+        write_source(sources, site.base_url, specials=False)
+        first = run_crawl(archive, sources)
+        assert first.returncode == 0, first.stderr[-3000:]
+        assert _counts(first)["new"] == len(site.articles)
+        time.sleep(1.1)  # the test source revisits every second
+        site.restyle("redesign-2025")
+        site.reset_log()
+        second = run_crawl(archive, sources)
+        assert second.returncode == 0, second.stderr[-3000:]
+        counts = _counts(second)
+        assert (counts["new"], counts["updated"], counts["quarantined"]) == (0, 0, 0)
+        assert counts["unchanged"] == len(site.articles)
+        # every story was fetched again in full and compared by content, not answered 304
+        statuses = [r.status for r in _story_requests(site)]
+        assert len(statuses) == len(site.articles)
+        assert set(statuses) == {200}
+        with Store.open(str(archive)) as store:
+            assert store.summary()["versions"] == len(site.articles)
+    assert wirearchive("verify", "--archive", str(archive)).returncode == 0

@@ -685,3 +685,175 @@ def test_a_mixed_folder_archives_every_good_input_and_names_every_bad_one(tmp_pa
     assert {entry["rule"] for entry in manifest["skipped"]} == {
         "input.unreadable", "walk.dangling-link", "walk.outside-tree", "walk.loop",
     }  # fmt: skip
+
+
+# -- presentation, stale copies and withdrawals ------------------------------------------
+
+STYLED_BODY = (
+    '<div class="story-body" id="body-1" style="font-family:serif">\n'
+    '  <p class="lead" data-analytics="lead">Exports of wheat from Black Sea ports rose for a '
+    "third straight month in May,&nbsp;traders said.</p>\n"
+    '  <p class="text">Freight rates <em class="hl">eased</em> &amp; forecasts improved.</p>\n'
+    "</div>"
+)
+
+
+def _html_story() -> dict[str, Any]:
+    item = _items()[0]
+    item["bodies"] = [{"role": "main", "contentType": "text/html", "value": STYLED_BODY}]
+    return item
+
+
+def _write(path: Path, item: dict[str, Any]) -> Path:
+    path.write_text(json.dumps(item, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_the_stored_body_keeps_only_semantic_markup(store: Store, tmp_path: Path) -> None:
+    item = _html_story()
+    manifest, _ = _ingest(store, _write(tmp_path / "styled.json", item))
+    assert manifest["counts"]["new"] == 1
+    record = store.get(item["uri"])
+    assert record is not None
+    body = record["item"]["bodies"][0]["value"]
+    assert body == (
+        "<p>Exports of wheat from Black Sea ports rose for a third straight month in May,"
+        "\u00a0traders said.</p>\n<p>Freight rates <em>eased</em> &amp; forecasts improved.</p>"
+    )
+    [normalized] = [s for s in record["provenance"]["steps"] if s["name"] == "normalize"]
+    assert "$.bodies[0]" in normalized["detail"]
+    assert "class ×4" in normalized["detail"]
+    assert "style ×1" in normalized["detail"]
+    # the raw bytes keep the page as it was delivered
+    assert b'class=\\"story-body\\"' in store.raw(item["uri"])  # JSON-escaped quotes
+
+
+def test_a_restyled_body_ingested_again_is_unchanged(store: Store, tmp_path: Path) -> None:
+    item = _html_story()
+    _ingest(store, _write(tmp_path / "styled.json", item))
+    restyled = json.loads(json.dumps(item))
+    restyled["bodies"][0]["value"] = (
+        STYLED_BODY.replace('class="', 'class="theme-2024 ')
+        .replace('id="body-1"', 'id="main-content"')
+        .replace("font-family:serif", "font-family:sans-serif;color:#222")
+        .replace("&nbsp;", "&#160;")
+        .replace("\n  ", "\n\t\t")
+    )
+    restyled["versionCreated"] = "2024-05-29T08:00:00Z"
+    manifest, results = _ingest(store, _write(tmp_path / "restyled.json", restyled))
+    assert manifest["counts"]["unchanged"] == 1, [r.to_dict() for r in results]
+    assert manifest["counts"]["updated"] == 0
+    assert [v["version"] for v in store.history(item["uri"])] == [1]
+
+
+def test_v1_delivered_again_after_v2_is_unchanged_with_a_warning(
+    store: Store, tmp_path: Path
+) -> None:
+    v1 = _items()[0]
+    v2 = json.loads(json.dumps(v1))
+    v2["headlines"][0]["value"] += " (corrected)"
+    v2["versionCreated"] = "2024-05-29T09:00:00Z"
+    first, second = _write(tmp_path / "v1.json", v1), _write(tmp_path / "v2.json", v2)
+    _ingest(store, first)
+    _ingest(store, second)
+    manifest, results = _ingest(store, first)
+    assert manifest["counts"]["unchanged"] == 1
+    assert manifest["counts"]["updated"] == 0
+    [result] = results
+    found = result.to_dict()
+    assert (found["status"], found["version"]) == ("unchanged", 1)
+    assert [w["rule"] for w in found["warnings"]] == ["version.stale-redelivery"]
+    latest = store.get(v1["uri"])
+    assert latest is not None
+    assert latest["version"] == 2
+    assert latest["item"]["headlines"][0]["value"].endswith("(corrected)")
+    assert store.history(v1["uri"])[0]["sightings"]["warnings"] == {"version.stale-redelivery": 1}
+    assert manifest["validation"]["version.stale-redelivery"] == {"errors": 0, "warnings": 1}
+
+
+def test_an_older_copy_with_other_text_is_a_stale_sighting(store: Store, tmp_path: Path) -> None:
+    v1 = _items()[0]
+    v2 = json.loads(json.dumps(v1))
+    v2["headlines"][0]["value"] += " (corrected)"
+    v2["versionCreated"] = "2024-05-29T09:00:00Z"
+    early = json.loads(json.dumps(v1))
+    early["headlines"][0]["value"] = "Wheat exports rise (early copy from a mirror)"
+    early["versionCreated"] = "2024-05-29T08:00:00Z"
+    _ingest(store, _write(tmp_path / "v1.json", v1), _write(tmp_path / "v2.json", v2))
+    manifest, results = _ingest(store, _write(tmp_path / "early.json", early))
+    assert manifest["counts"]["unchanged"] == 1
+    [result] = results
+    assert result.outcome is not None
+    assert result.outcome.version == 2
+    assert [w["rule"] for w in result.outcome.warnings] == ["version.stale"]
+    assert [v["version"] for v in store.history(v1["uri"])] == [1, 2]
+
+
+def test_a_canceled_notice_withdraws_the_item_and_keeps_its_versions(
+    store: Store, tmp_path: Path
+) -> None:
+    v1 = _items()[0]
+    v2 = json.loads(json.dumps(v1))
+    v2["headlines"][0]["value"] += " (corrected)"
+    v2["versionCreated"] = "2024-05-29T09:00:00Z"
+    kill = {
+        "uri": v1["uri"],
+        "type": "text",
+        "pubStatus": "canceled",
+        "versionCreated": "2024-05-29T10:15:00Z",
+        "edNote": "KILL: withdrawn for legal reasons. Do not use.",
+        "standard": v1["standard"],
+    }
+    _ingest(store, _write(tmp_path / "v1.json", v1), _write(tmp_path / "v2.json", v2))
+    manifest, results = _ingest(store, _write(tmp_path / "kill.json", kill))
+    assert manifest["counts"]["updated"] == 1, [r.to_dict() for r in results]
+    assert manifest["counts"]["quarantined"] == 0  # no body, and still not quarantined
+    [result] = results
+    assert result.to_dict()["event"] == "withdrawn"
+    latest = store.get(v1["uri"])
+    assert latest is not None
+    assert (latest["version"], latest["status"]) == (2, "withdrawn")
+    assert latest["withdrawn"]["pubStatus"] == "canceled"
+    assert latest["withdrawn"]["run"] == manifest["run"]
+    [event] = store.history(v1["uri"])[1]["events"]
+    assert event["at"] == latest["withdrawn"]["at"]
+    for number in (1, 2):
+        assert store.get(v1["uri"], number) is not None
+    assert verify(store).ok
+    before = (store.history(v1["uri"]), store.get(v1["uri"]))
+    assert store.reindex()["problems"] == []
+    assert (store.history(v1["uri"]), store.get(v1["uri"])) == before
+
+
+@pytest.mark.parametrize(
+    ("story", "notice"),
+    [
+        (DATA / "nitf" / "NTB_nitf_sample.xml", DATA / "withdrawals" / "ntb-nitf-kill.xml"),
+        (
+            EXAMPLES / "iptc-newsml-g2-text.xml",
+            DATA / "withdrawals" / "newsml-g2-canceled.xml",
+        ),
+    ],
+    ids=["nitf", "newsml-g2"],
+)
+def test_wire_kill_notices_withdraw_their_story(store: Store, story: Path, notice: Path) -> None:
+    first, results = _ingest(store, story)
+    assert first["counts"]["new"] == 1, [r.reason for r in results]
+    manifest, results = _ingest(store, notice)
+    assert manifest["counts"]["updated"] == 1, [r.reason for r in results]
+    [result] = results
+    assert result.outcome is not None
+    assert result.outcome.event == "withdrawn"
+    assert result.outcome.id is not None
+    latest = store.get(result.outcome.id)
+    assert latest is not None
+    assert latest["status"] == "withdrawn"
+    assert latest["withdrawn"]["pubStatus"] == "canceled"
+    assert verify(store).ok
+
+
+def test_a_notice_for_an_unknown_item_is_quarantined(store: Store) -> None:
+    manifest, _ = _ingest(store, DATA / "withdrawals" / "ntb-nitf-kill.xml")
+    assert manifest["counts"]["quarantined"] == 1
+    [row] = store.quarantined()
+    assert row["rule"] == "withdrawal.unknown-item"

@@ -520,6 +520,31 @@ def test_touch_timestamp_changes_validators_not_the_story(news_site: NewsSite) -
     assert {path: fetch(news_site.url(path)).etag for path in untouched} == untouched
 
 
+def test_restyle_renames_every_class_and_keeps_the_text(news_site: NewsSite) -> None:
+    article = news_site.articles[12]
+    before = fetch(article.url)
+    home = fetch(news_site.url("/")).etag
+    restyled = news_site.restyle("v2")[12]
+    after = fetch(article.url)
+
+    assert after.etag != before.etag
+    assert after.last_modified > before.last_modified
+    old_classes = set(re.findall(rb'class="([^"]+)"', before.body))
+    new_classes = set(re.findall(rb'class="([^"]+)"', after.body))
+    assert old_classes  # the page had classes to rename
+    assert not old_classes & new_classes
+    assert all(name.startswith(b"v2-") for name in new_classes)
+    assert b'id="v2-title"' in after.body
+    assert b'data-block="text"' in after.body
+    assert b"style=" in after.body
+    paragraphs = page(restyled, after).xpath("//article//div[@class='v2-story-body']/p")
+    assert [p.text_content() for p in paragraphs] == list(article.paragraphs)
+    assert (restyled.headline, restyled.modified) == (article.headline, article.modified)
+    assert fetch(article.url, {"If-None-Match": before.etag}).status == 200
+    assert fetch(article.url, {"If-Modified-Since": before.headers["Last-Modified"]}).status == 200
+    assert fetch(news_site.url("/")).etag == home  # story pages only
+
+
 def test_edit_body_changes_one_paragraph_and_date_modified(news_site: NewsSite) -> None:
     article = next(a for a in news_site.articles if a.has_jsonld and a.language == "de")
     before = fetch(article.url)

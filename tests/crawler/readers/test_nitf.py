@@ -243,3 +243,65 @@ def test_datelines(dateline: str, located: str | None, tmp_path: Path) -> None:
     item = _read(path).item
     assert item is not None
     assert item.get("located") == located
+
+
+KILL = DATA.parent / "withdrawals" / "ntb-nitf-kill.xml"
+
+
+def test_a_kill_notice_is_canceled_and_valid_without_a_body() -> None:
+    extracted = _read(KILL)
+    item = extracted.item
+    assert item is not None
+    assert item["pubStatus"] == "canceled"
+    assert item["uri"] == _read(NTB).item["uri"]  # type: ignore[index]  # the story it kills
+    assert "bodies" not in item
+    assert "pubStatus from docdata/@management-status" in str(extracted.steps)
+    report = _profile().validate(item)
+    assert report.valid, [str(p) for p in report.errors]
+
+
+def _nitf(docdata: str) -> bytes:
+    return (
+        '<nitf><head><docdata><doc-id id-string="k-1" regsrc="X"/>'
+        f'<date.issue norm="20240529T101500Z"/>{docdata}</docdata></head>'
+        "<body><body.head><hedline><hl1>Story</hl1></hedline></body.head></body></nitf>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("docdata", "status"),
+    [
+        ('<ed-msg msg-type="kill" info="Withdrawn"/>', "canceled"),
+        ('<ed-msg msg-type="Withdrawal"/>', "canceled"),
+        ('<ed-msg info="Please note the embargo"/>', None),
+        ('<ed-msg msg-type="advisory" info="x"/>', None),
+    ],
+)
+def test_a_kill_ed_msg_cancels(docdata: str, status: str | None, tmp_path: Path) -> None:
+    path = tmp_path / "n.xml"
+    path.write_bytes(_nitf(docdata))
+    item = _read(path).item
+    assert item is not None
+    assert item.get("pubStatus") == status
+
+
+@pytest.mark.parametrize(
+    ("attribute", "status", "warned"),
+    [
+        ("usable", "usable", False),
+        ("WITHHELD", "withheld", False),
+        ("embargoed", None, False),  # ninjs says embargoedUntil, not a pubStatus
+        ("lost", None, True),
+    ],
+)
+def test_management_status_becomes_pub_status(
+    attribute: str, status: str | None, warned: bool, tmp_path: Path
+) -> None:
+    path = tmp_path / "n.xml"
+    status_attribute = f'<docdata management-status="{attribute}">'.encode()
+    path.write_bytes(_nitf("").replace(b"<docdata>", status_attribute))
+    extracted = _read(path)
+    assert extracted.item is not None
+    assert extracted.item.get("pubStatus") == status
+    rules = [w.rule for w in extracted.warnings]
+    assert ("nitf.management-status" in rules) is warned
