@@ -38,6 +38,7 @@ from .ingest import (
 from .readers import Extracted, step
 
 __all__ = [
+    "INTERRUPTED_STAT",
     "ArchivePipeline",
     "CrawlLock",
     "CrawlLocked",
@@ -48,6 +49,8 @@ __all__ = [
 ]
 
 LOCK_NAME = "crawl.lock"
+#: A Scrapy stat naming the signal that interrupted the run: its manifest is "interrupted".
+INTERRUPTED_STAT = "wirearchive/interrupted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +267,8 @@ class ArchivePipeline:
         return item
 
     def close_spider(self) -> None:
+        # `wirearchive crawl` sets this stat when a SIGINT/SIGTERM stopped the run early.
+        interrupted = self.stats is not None and self.stats.get_value(INTERRUPTED_STAT)
         try:
             self.commit()
             self.manifest = run_manifest(
@@ -275,6 +280,7 @@ class ArchivePipeline:
                 failures=self.failures,
                 inputs=self.inputs,
                 source=self.source,
+                status="interrupted" if interrupted else "finished",
             )
             self.manifest["quarantined"] = self.quarantined
             self.manifest["skipped"] = self.skipped
