@@ -115,7 +115,8 @@ def test_an_http_error_on_a_feed_says_the_feed_gave_no_links(site: Any) -> None:
 
     spider = _spider(FeedSpider, site, feeds=(site.url("/gone.xml"),))
     request = spider.listing_request(site.url("/gone.xml"), "feed")
-    failure = Failure(HttpError(Response(request.url, status=404, request=request)))
+    error = HttpError(Response(request.url, status=404, request=request))
+    failure = Failure(error)  # type: ignore[no-untyped-call]
     failure.request = request  # type: ignore[attr-defined]
     (failed,) = spider.failed(failure)
     assert (failed.rule, failed.message) == ("http.404", "404 Not Found: the feed gave no links")
