@@ -175,6 +175,20 @@ def add_archive_commands(commands: Any) -> None:
         metavar="NAME=VALUE",
         help="a Scrapy or WIREARCHIVE_ setting (repeatable)",
     )
+    crawl.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="show Scrapy's INFO log on stderr (default: only its errors)",
+    )
+    crawl.add_argument(
+        "--log-level",
+        type=str.upper,
+        choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
+        metavar="LEVEL",
+        help="Scrapy's log level on stderr: DEBUG, INFO, WARNING, ERROR or CRITICAL "
+        "(wins over -v and -s LOG_LEVEL)",
+    )
     _json_option(crawl, "the run's counts")
 
 

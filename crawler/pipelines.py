@@ -25,12 +25,16 @@ from .intake import Counts, Intake, Result, quarantine_reason, utc_now
 from .readers import Extracted, step
 
 __all__ = [
+    "INTERRUPTED_STAT",
     "ArchivePipeline",
     "CrawledPage",
     "FetchFailed",
     "NotModifiedPage",
     "archive_store",
 ]
+
+#: A Scrapy stat naming the signal that interrupted the run: its manifest is "interrupted".
+INTERRUPTED_STAT = "wirearchive/interrupted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,8 +183,10 @@ class ArchivePipeline:
         return item
 
     def close_spider(self) -> None:
+        # `wirearchive crawl` sets this stat when a SIGINT/SIGTERM stopped the run early.
+        interrupted = self.stats is not None and self.stats.get_value(INTERRUPTED_STAT)
         try:
-            self.manifest = self.intake.close()
+            self.manifest = self.intake.close("interrupted" if interrupted else "finished")
         finally:
             if self._lock is not None:
                 self._lock.release()

@@ -33,7 +33,7 @@ WIREARCHIVE_SOURCE = os.environ.get("WIREARCHIVE_SOURCE")
 #: fetches again.
 WIREARCHIVE_BATCH = 50
 #: Largest page accepted, in bytes; larger downloads are cancelled and recorded as errors.
-#: Each spider sets Scrapy's per-spider download_maxsize from it (and warns at half).
+#: The spiders set Scrapy's DOWNLOAD_MAXSIZE from it (and DOWNLOAD_WARNSIZE at half).
 WIREARCHIVE_MAX_BYTES = 8 * 1024 * 1024
 #: Revisit archived URLs that the source's revisit policy says are due at the start of
 #: each run (catching corrections and updates).
@@ -55,14 +55,14 @@ AUTOTHROTTLE_ENABLED = True
 EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,
     "wirearchive.crawler.middlewares.AutoThrottle": 0,
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
 }
 AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_DELAY = 0
 DOWNLOAD_TIMEOUT = 30
-DOWNLOAD_MAXSIZE = WIREARCHIVE_MAX_BYTES
-DOWNLOAD_WARNSIZE = WIREARCHIVE_MAX_BYTES // 2
 # Retries on 5xx and timeouts, each retry waiting longer (see middlewares.BackoffRetry).
 RETRY_ENABLED = True
 RETRY_TIMES = 3
@@ -72,7 +72,11 @@ WIREARCHIVE_RETRY_BACKOFF = 0.5
 #: Longest wait between retries, in seconds.
 WIREARCHIVE_RETRY_BACKOFF_MAX = 30.0
 COOKIES_ENABLED = False
+# No remote control of a crawl: Scrapy's telnet console (a Python prompt on a local port)
+# and its remote-control HTTP server (runs posted Python code, announces itself in a job
+# file) are both on by default in Scrapy; a scheduled archiver needs neither.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 REDIRECT_MAX_TIMES = 5
 METAREFRESH_ENABLED = False
 
@@ -95,5 +99,6 @@ ITEM_PIPELINES = {
     "wirearchive.crawler.pipelines.ArchivePipeline": 300,
 }
 
+#: For `scrapy crawl` and scrapyd; `wirearchive crawl` logs only errors unless given
+#: ``-v`` (INFO) or ``--log-level LEVEL``.
 LOG_LEVEL = "INFO"
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

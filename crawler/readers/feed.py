@@ -58,7 +58,7 @@ from .html import (
     warning,
 )
 
-__all__ = ["READER", "FeedReader", "sanitize_html", "sniff_feed"]
+__all__ = ["READER", "FeedReader", "feed_links", "sanitize_html", "sniff_feed"]
 
 STANDARD = {
     "name": "ninjs",
@@ -655,9 +655,8 @@ class FeedReader:
         yield from read_feed(data, path=source.name, context=context)
 
 
-def read_feed(data: bytes, *, path: str, context: ReadContext | None = None) -> Iterator[Extracted]:
-    """Every entry of a feed's bytes, each an item or the problem that keeps it from one."""
-    del context  # nothing in a feed depends on it yet; the signature matches the readers'
+def _feed_root(data: bytes) -> tuple[str, etree._Element | Problem]:
+    """The media type the head suggests, and the feed's root element or why there is none."""
     head = _root_tag(data[:4096])
     guess = ATOM if head is not None and head[0].rsplit(":", 1)[-1] == "feed" else RSS
     if not data.strip():
@@ -676,28 +675,56 @@ def read_feed(data: bytes, *, path: str, context: ReadContext | None = None) -> 
                     message=f"the feed ends before its closing {closing.decode()}: the "
                     f"document is truncated ({root.message})",
                 )
-    if isinstance(root, Problem):
-        yield Extracted(path, READER.name, READER.version, data, guess, problem=root)
-        return
+    return guess, root
+
+
+def _feed_entries(root: etree._Element) -> tuple[_Feed, list[_Entry]] | Problem:
+    """The feed's facts and its entries, RSS or Atom, or why the root is not a feed."""
     name, space = local_name(root), _ns(root)
     feed: _Feed
     if name == "rss" or (name == "RDF" and any(local_name(c) == "channel" for c in root)):
         feed = _Feed(RSS)
-        entries = _rss_entries(root, feed)
-    elif name == "feed" and space == _ATOM:
+        return feed, _rss_entries(root, feed)
+    if name == "feed" and space == _ATOM:
         feed = _Feed(ATOM)
-        entries = _atom_entries(root, feed)
-    else:
-        yield Extracted(
-            path, READER.name, READER.version, data, guess,
-            problem=Problem(
-                rule="feed.not-a-feed",
-                message=f"the root element is <{name}>"
-                + (f" in {space}" if space else "")
-                + ", not an RSS <rss> or <rdf:RDF> or an Atom <feed>",
-            ),
-        )  # fmt: skip
+        return feed, _atom_entries(root, feed)
+    return Problem(
+        rule="feed.not-a-feed",
+        message=f"the root element is <{name}>"
+        + (f" in {space}" if space else "")
+        + ", not an RSS <rss> or <rdf:RDF> or an Atom <feed>",
+    )
+
+
+def feed_links(data: bytes, base: str) -> list[str] | Problem:
+    """The entry links of a feed's bytes, absolute, in feed order, or why it cannot be read.
+
+    The crawler follows these to the article pages; it parses the feed exactly as the
+    reader does, so a feed the reader refuses (entities, truncated, not a feed) is
+    reported as a problem rather than taken for a feed without entries.
+    """
+    _, root = _feed_root(data)
+    if isinstance(root, Problem):
+        return root
+    found = _feed_entries(root)
+    if isinstance(found, Problem):
+        return found
+    links = [urljoin(base, e.link.strip()) for e in found[1] if e.link and e.link.strip()]
+    return list(dict.fromkeys(links))
+
+
+def read_feed(data: bytes, *, path: str, context: ReadContext | None = None) -> Iterator[Extracted]:
+    """Every entry of a feed's bytes, each an item or the problem that keeps it from one."""
+    del context  # nothing in a feed depends on it yet; the signature matches the readers'
+    guess, root = _feed_root(data)
+    if isinstance(root, Problem):
+        yield Extracted(path, READER.name, READER.version, data, guess, problem=root)
         return
+    found = _feed_entries(root)
+    if isinstance(found, Problem):
+        yield Extracted(path, READER.name, READER.version, data, guess, problem=found)
+        return
+    feed, entries = found
     if not entries:
         yield Extracted(
             path, READER.name, READER.version, data, feed.media_type,

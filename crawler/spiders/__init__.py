@@ -4,7 +4,7 @@ Run one with ``scrapy crawl feed -a source=NAME`` from the project root, or
 ``wirearchive crawl NAME`` (the `source` spider).
 """
 
-from .base import ArticleSpider, SourceSpider, feed_links, sitemap_entries
+from .base import ArticleSpider, SourceSpider
 from .feed import FeedSpider
 from .sitemap import SitemapSpider
 from .urls import UrlsSpider
@@ -15,6 +15,4 @@ __all__ = [
     "SitemapSpider",
     "SourceSpider",
     "UrlsSpider",
-    "feed_links",
-    "sitemap_entries",
 ]

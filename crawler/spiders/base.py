@@ -12,42 +12,38 @@ from __future__ import annotations
 import asyncio
 import html
 import http.client
+import signal
 from collections.abc import AsyncIterator, Iterator, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
 import scrapy
-from lxml import etree
 from scrapy.exceptions import IgnoreRequest, UsageError
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import TimeoutError as TwistedTimeout
 from twisted.python.failure import Failure
 from wirearchive.archive import Capture, HttpExchange, Store
+from wirearchive.validators import Problem
 
 from ..middlewares import OffsiteRefused
 from ..pipelines import CrawledPage, FetchFailed, NotModifiedPage, archive_store
 from ..readers import Extracted, ReadContext, readers, step
 from ..readers import Source as InputSource
+from ..readers.feed import feed_links
+from ..readers.sitemap import parse_when, read_sitemap
 from ..sources import Source, SourceError, load_source
 
 __all__ = [
     "ArticleSpider",
-    "SitemapEntry",
     "SourceSpider",
     "extract",
-    "feed_links",
     "find_source",
     "http_exchange",
-    "sitemap_entries",
 ]
-
-_SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
-_NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
-_ATOM_NS = "http://www.w3.org/2005/Atom"
 
 
 def find_source(folder: str, name: str) -> Source:
@@ -62,91 +58,6 @@ def find_source(folder: str, name: str) -> Source:
             f"{', '.join(known) or 'none'})",
         )
     return load_source(path)
-
-
-def _parser() -> etree.XMLParser:
-    # No entities, no network, no DTDs: feeds and sitemaps are hostile input like any other.
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True
-    )
-
-
-def _root(body: bytes) -> etree._Element | None:
-    try:
-        return etree.fromstring(body, _parser())
-    except etree.XMLSyntaxError:
-        return None
-
-
-def feed_links(body: bytes, base: str) -> list[str]:
-    """Article links of an RSS 2.0 / RSS 1.0 / Atom feed, in feed order, absolute."""
-    from urllib.parse import urljoin
-
-    root = _root(body)
-    if root is None:
-        return []
-    found: list[str] = []
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        local = etree.QName(element).localname
-        parent = element.getparent()
-        parent_name = etree.QName(parent).localname if parent is not None else ""
-        if local == "link" and parent_name in ("item", "entry"):
-            href = element.get("href")
-            if href is not None:
-                if element.get("rel", "alternate") != "alternate":
-                    continue
-                found.append(urljoin(base, href.strip()))
-            elif element.text and element.text.strip():
-                found.append(urljoin(base, element.text.strip()))
-    return list(dict.fromkeys(found))
-
-
-@dataclass(frozen=True, slots=True)
-class SitemapEntry:
-    url: str
-    #: True for a sitemap index's child sitemap, False for a page.
-    is_sitemap: bool
-    #: news:publication_date, else lastmod, when given and readable.
-    when: datetime | None
-
-
-def _parse_when(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    value = text.strip()
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def sitemap_entries(body: bytes) -> list[SitemapEntry]:
-    """The entries of a sitemap, a sitemap index or a Google News sitemap."""
-    root = _root(body)
-    if root is None or not isinstance(root.tag, str):
-        return []
-    is_index = etree.QName(root).localname == "sitemapindex"
-    found = []
-    for entry in root:
-        if not isinstance(entry.tag, str):
-            continue
-        loc = when = None
-        for child in entry.iter():
-            if not isinstance(child.tag, str):
-                continue
-            local = etree.QName(child).localname
-            if local == "loc" and child.text:
-                loc = child.text.strip()
-            elif local == "publication_date":
-                when = _parse_when(child.text) or when
-            elif local == "lastmod" and when is None:
-                when = _parse_when(child.text)
-        if loc:
-            found.append(SitemapEntry(loc, is_index, when))
-    return found
 
 
 def _headers(headers: Any) -> tuple[tuple[str, str], ...]:
@@ -268,6 +179,13 @@ def _describe(failure: Failure) -> tuple[str, str, bool]:
     return "fetch.error", f"{type(error).__name__}: {text}"[:500], False
 
 
+def _leave_signals_to_parent() -> None:
+    """In an extraction worker: a Ctrl-C reaches the whole process group, and the crawl
+    itself decides what an interruption means; a worker printing a KeyboardInterrupt
+    traceback would only bury the crawl's one line."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class ArticleSpider(scrapy.Spider):
     """Base of the crawl spiders: loads the source; `kinds` says which of its lists to use."""
 
@@ -278,9 +196,6 @@ class ArticleSpider(scrapy.Spider):
     store: Store | None
     allowed_domains: list[str]
     revisit: bool
-    #: Read by Scrapy's download handler: set from WIREARCHIVE_MAX_BYTES.
-    download_maxsize: int
-    download_warnsize: int
     _executor: Executor | None
 
     def __init__(self, source: str | None = None, **kwargs: Any) -> None:
@@ -289,6 +204,18 @@ class ArticleSpider(scrapy.Spider):
         self.store = None
         self.revisit = True
         self._executor = None
+
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        """Scrapy's download size limits follow WIREARCHIVE_MAX_BYTES, however it was given.
+
+        (-s, the settings module, `wirearchive crawl`; an explicit ``-s DOWNLOAD_MAXSIZE``
+        still wins.) Settings, not the spider attributes Scrapy 2.13 deprecated.
+        """
+        super().update_settings(settings)
+        limit = settings.getint("WIREARCHIVE_MAX_BYTES")
+        settings.set("DOWNLOAD_MAXSIZE", limit, priority="spider")
+        settings.set("DOWNLOAD_WARNSIZE", limit // 2, priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ArticleSpider:
@@ -301,14 +228,9 @@ class ArticleSpider(scrapy.Spider):
         spider.allowed_domains = list(spider.source.allowed_domains)
         spider.store = archive_store(crawler)
         spider.revisit = settings.getbool("WIREARCHIVE_REVISIT", True)
-        # Scrapy's download handler reads these per spider: the limit follows our setting
-        # however it was given (-s, settings module, `wirearchive crawl`).
-        limit = settings.getint("WIREARCHIVE_MAX_BYTES")
-        spider.download_maxsize = limit
-        spider.download_warnsize = limit // 2
         workers = settings.getint("WIREARCHIVE_WORKERS", 0)
         if workers > 0:
-            spider._executor = ProcessPoolExecutor(workers)
+            spider._executor = ProcessPoolExecutor(workers, initializer=_leave_signals_to_parent)
         crawler.signals.connect(spider._closed, signal=scrapy.signals.spider_closed)
         return spider
 
@@ -329,8 +251,8 @@ class ArticleSpider(scrapy.Spider):
         state = self.store.url_state(url)
         if state is None:
             return True
-        first = _parse_when(state["firstSeen"]) or now
-        last = _parse_when(state["lastFetched"]) or now
+        first = parse_when(state["firstSeen"]) or now
+        last = parse_when(state["lastFetched"]) or now
         every = self.source.revisit_interval(now - first)
         return every is not None and now - last >= every
 
@@ -350,6 +272,14 @@ class ArticleSpider(scrapy.Spider):
             },
         )
 
+    def listing_request(self, url: str, kind: str, via: str | None = None) -> scrapy.Request:
+        """A request for a feed or a sitemap (`kind`), fetched every run, never conditionally."""
+        callback = self.parse_feed if kind == "feed" else self.parse_sitemap
+        meta = {"wirearchive_listing": kind, "wirearchive_via": via}
+        return scrapy.Request(
+            url, callback=callback, errback=self.failed, dont_filter=via is None, meta=meta
+        )
+
     async def start(self) -> AsyncIterator[Any]:
         for request in self.start_requests_list():
             yield request
@@ -366,14 +296,10 @@ class ArticleSpider(scrapy.Spider):
                         yield request
         if "feeds" in self.kinds:
             for url in source.feeds:
-                yield scrapy.Request(
-                    url, callback=self.parse_feed, errback=self.failed, dont_filter=True
-                )
+                yield self.listing_request(url, "feed")
         if "sitemaps" in self.kinds:
             for url in source.sitemaps:
-                yield scrapy.Request(
-                    url, callback=self.parse_sitemap, errback=self.failed, dont_filter=True
-                )
+                yield self.listing_request(url, "sitemap")
         if "start_urls" in self.kinds:
             for url in source.start_urls:
                 request = self.article_request(url, None)
@@ -383,31 +309,42 @@ class ArticleSpider(scrapy.Spider):
     # -- callbacks --------------------------------------------------------------------------
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
-        for link in feed_links(response.body, response.url):
+        links = feed_links(response.body, response.url)
+        if isinstance(links, Problem):
+            yield self.unreadable(response, "feed", links)
+            return
+        for link in links:
             request = self.article_request(link, response.url)
             if request is not None:
                 yield request
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
-        body = response.body
-        if body[:2] == b"\x1f\x8b":
-            from scrapy.utils.gz import gunzip
-
-            body = gunzip(body, max_size=64 * 1024 * 1024)
+        entries = read_sitemap(response.body)
+        if isinstance(entries, Problem):
+            yield self.unreadable(response, "sitemap", entries)
+            return
         max_age = self.source.sitemap_max_age
         now = self.now()
-        for entry in sitemap_entries(body):
+        for entry in entries:
             if max_age is not None and entry.when is not None and now - entry.when > max_age:
                 continue
             if entry.is_sitemap:
                 if self.source.allows(entry.url):
-                    yield scrapy.Request(
-                        entry.url, callback=self.parse_sitemap, errback=self.failed
-                    )
+                    yield self.listing_request(entry.url, "sitemap", via=response.url)
                 continue
             request = self.article_request(entry.url, response.url)
             if request is not None:
                 yield request
+
+    def unreadable(self, response: Response, kind: str, problem: Problem) -> FetchFailed:
+        """A feed or sitemap that gave no links: a failed URL with the reader's rule.
+
+        Recorded like a page that failed (the manifest, the exit status 1), so that a
+        broken feed is never mistaken for a quiet one; the other feeds are still crawled.
+        """
+        via = response.meta.get("wirearchive_via")
+        return FetchFailed(response.url, problem.rule, f"the {kind} cannot be read: "
+                           f"{problem.message}", via)  # fmt: skip
 
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         retrieved = self.now()
@@ -450,6 +387,9 @@ class ArticleSpider(scrapy.Spider):
         url = request.url if request is not None else "?"
         via = request.meta.get("wirearchive_via") if request is not None else None
         rule, message, skipped = _describe(failure)
+        kind = request.meta.get("wirearchive_listing") if request is not None else None
+        if kind is not None:
+            message = f"{message}: the {kind} gave no links"
         yield FetchFailed(url, rule, message, via, skipped)
 
 

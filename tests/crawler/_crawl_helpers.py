@@ -56,20 +56,29 @@ def write_source(
     schedule: str | None = '[["1d", "1s"]]',
     specials: bool = True,
     feeds: bool = True,
+    more_feeds: tuple[str, ...] = (),
+    more_sitemaps: tuple[str, ...] = (),
 ) -> Path:
-    """A source for the fixture site: its RSS feed, its sitemap index, the special pages."""
+    """A source for the fixture site: its RSS feed, its sitemap index, the special pages,
+    and the feeds and sitemaps at the paths `more_feeds` and `more_sitemaps`."""
     folder.mkdir(parents=True, exist_ok=True)
     starts = ", ".join(f'"{base_url}{path}"' for path in SPECIALS) if specials else ""
+    feed_urls = [*(["/feed.xml"] if feeds else []), *more_feeds]
+    sitemap_urls = ["/sitemap.xml", *more_sitemaps]
     text = (
         f'name = "{name}"\nagency = "Example Wire"\nallowed_domains = ["127.0.0.1"]\n'
-        + (f'feeds = ["{base_url}/feed.xml"]\n' if feeds else "")
-        + f'sitemaps = ["{base_url}/sitemap.xml"]\nstart_urls = [{starts}]\n'
+        + (f"feeds = [{_urls(base_url, feed_urls)}]\n" if feed_urls else "")
+        + f"sitemaps = [{_urls(base_url, sitemap_urls)}]\nstart_urls = [{starts}]\n"
     )
     if schedule is not None:
         text += f"[revisit]\nschedule = {schedule}\n"
     path = folder / f"{name}.toml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def _urls(base_url: str, paths: list[str]) -> str:
+    return ", ".join(f'"{base_url}{path}"' for path in paths)
 
 
 def crawl_command(

@@ -24,7 +24,13 @@ URL map (every 200 response carries a strong ETag and a Last-Modified, and answe
 ``/news/offsite.html``          302 to ``http://example.invalid/elsewhere``
 ``/news/huge.html``             a story page of more than 12 MiB, streamed
 ``/private/secret.html``        a story page disallowed by robots.txt (linked from ``/``)
+``/sitemap-articles.xml.gz``    ``/sitemap-articles.xml`` gzipped, as ``application/gzip``
+``/broken/feed.xml``            ``/feed.xml`` cut off halfway: a truncated feed
+``/broken/sitemap.xml``         ``/sitemap-articles.xml`` cut off halfway: a truncated sitemap
+``/broken/sitemap-index.xml``   a sitemap index of ``/broken/sitemap.xml`` and the gzip one
 ==============================  ===============================================================
+
+Nothing links to the gzip and ``/broken/`` URLs: a test lists them in its source.
 
 Times come from a simulated clock (`NewsSite.now`, 2024-05-29 12:00 UTC unless given) that
 every mutation moves forward by a few minutes, so Last-Modified always advances.
@@ -33,6 +39,7 @@ every mutation moves forward by a few minutes, so Last-Modified always advances.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import hashlib
 import html
 import json
@@ -50,9 +57,13 @@ from typing import Any, Final, NamedTuple
 from urllib.parse import urlsplit
 
 __all__ = [
+    "BROKEN_FEED_PATH",
+    "BROKEN_INDEX_PATH",
+    "BROKEN_SITEMAP_PATH",
     "DEFAULT_NOW",
     "FEED_SIZE",
     "FLAKY_PATH",
+    "GZIP_SITEMAP_PATH",
     "HUGE_MIN_BYTES",
     "HUGE_PATH",
     "MIN_SIZE",
@@ -82,6 +93,10 @@ OFFSITE_PATH: Final = "/news/offsite.html"
 HUGE_PATH: Final = "/news/huge.html"
 PRIVATE_PATH: Final = "/private/secret.html"
 OFFSITE_TARGET: Final = "http://example.invalid/elsewhere"
+GZIP_SITEMAP_PATH: Final = "/sitemap-articles.xml.gz"
+BROKEN_FEED_PATH: Final = "/broken/feed.xml"
+BROKEN_SITEMAP_PATH: Final = "/broken/sitemap.xml"
+BROKEN_INDEX_PATH: Final = "/broken/sitemap-index.xml"
 
 _SPACING: Final = timedelta(hours=4)
 """Stories are published about this far apart, going back from `now`."""
@@ -1385,6 +1400,16 @@ class NewsSite:
             return self._text(self._sitemap_index(), xml, self._stories)
         if path == "/sitemap-articles.xml":
             return self._text(self._sitemap(), xml, self._stories)
+        if path == GZIP_SITEMAP_PATH:
+            packed = gzip.compress(self._sitemap().encode(), mtime=0)
+            last = max(story.modified for story in self._stories)
+            return _Resource(packed, "application/gzip", last, _etag_of([packed]))
+        if path in (BROKEN_FEED_PATH, BROKEN_SITEMAP_PATH):
+            newest = sorted(self._stories, key=lambda s: s.published, reverse=True)[:FEED_SIZE]
+            whole = self._rss(newest) if path == BROKEN_FEED_PATH else self._sitemap()
+            return self._text(whole[: len(whole) // 2], xml, self._stories)
+        if path == BROKEN_INDEX_PATH:
+            return self._text(self._broken_index(), xml, self._stories)
         if path == "/news-sitemap.xml":
             # The window moves with the clock, so the clock is its Last-Modified.
             return self._text(self._news_sitemap(), xml, (), self._now)
@@ -1595,6 +1620,17 @@ class NewsSite:
             f"<sitemap><loc>{_e(self.url('/sitemap-articles.xml'))}</loc>"
             f"<lastmod>{lastmod}</lastmod></sitemap>\n"
             "</sitemapindex>\n"
+        )
+
+    def _broken_index(self) -> str:
+        children = "".join(
+            f"<sitemap><loc>{_e(self.url(path))}</loc></sitemap>\n"
+            for path in (BROKEN_SITEMAP_PATH, GZIP_SITEMAP_PATH)
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            f"{children}</sitemapindex>\n"
         )
 
     def _sitemap(self) -> str:

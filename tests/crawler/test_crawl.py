@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -177,8 +178,10 @@ def test_kill_and_resume(tmp_path: Path) -> None:
 def test_overlapping_runs_second_exits_2(site: Any, tmp_path: Path) -> None:
     sources, archive = tmp_path / "sources", tmp_path / "archive"
     write_source(sources, site.base_url, specials=False)
+    # Slow enough (60 stories, ~9 s) that the second run starts, even on a loaded machine,
+    # while the first still holds the lock.
     first = subprocess.Popen(
-        crawl_command(archive, sources, "CONCURRENT_REQUESTS=1", "DOWNLOAD_DELAY=0.05"),
+        crawl_command(archive, sources, "CONCURRENT_REQUESTS=1", "DOWNLOAD_DELAY=0.15"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=tmp_path,
@@ -247,3 +250,129 @@ def test_a_restyled_site_makes_no_new_versions(tmp_path: Path) -> None:
         with Store.open(str(archive)) as store:
             assert store.summary()["versions"] == len(site.articles)
     assert wirearchive("verify", "--archive", str(archive)).returncode == 0
+
+
+def test_unreadable_feed_and_sitemap_are_failed_urls(site: Any, tmp_path: Path) -> None:
+    sources, archive = tmp_path / "sources", tmp_path / "archive"
+    write_source(
+        sources,
+        site.base_url,
+        specials=False,
+        more_feeds=(site_module.BROKEN_FEED_PATH,),
+        more_sitemaps=(site_module.BROKEN_INDEX_PATH,),
+    )
+    done = run_crawl(archive, sources)
+    assert done.returncode == 1, done.stderr[-3000:]
+    counts = _counts(done)
+    # The good feed and sitemaps still lead to every story; the two broken ones fail.
+    assert (counts["new"], counts["failed"], counts["quarantined"]) == (len(site.articles), 2, 0)
+    with Store.open(str(archive)) as store:
+        manifest = store.runs()[-1]
+    failures = {f["url"]: f for f in manifest["failures"]}
+    feed = failures[site.url(site_module.BROKEN_FEED_PATH)]
+    assert feed["rule"] == "xml.truncated"
+    assert feed["message"].startswith("the feed cannot be read: ")
+    assert "via" not in feed
+    sitemap = failures[site.url(site_module.BROKEN_SITEMAP_PATH)]
+    assert sitemap["rule"] == "xml.truncated"
+    assert sitemap["via"] == site.url(site_module.BROKEN_INDEX_PATH)
+    assert manifest["status"] == "finished"
+    text = run_crawl(archive, sources, json=False)
+    assert (
+        f"{site.url(site_module.BROKEN_FEED_PATH)}: failed: xml.truncated: the feed cannot be "
+        "read: "
+    ) in text.stdout
+
+
+def _plain_crawl(archive: Path, sources: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """A crawl as cron runs it, but with every warning shown (`-W always`)."""
+    command = [
+        sys.executable, "-W", "always", "-m", "wirearchive.crawler.cli", "crawl", "fixture",
+        "--archive", str(archive), "--sources", str(sources),
+        "-s", "AUTOTHROTTLE_ENABLED=False", *options,
+    ]  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONWARNINGS"}
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=120, cwd=archive.parent, env=env,
+        check=False,
+    )  # fmt: skip
+
+
+def test_a_normal_run_is_quiet_and_warns_of_nothing(site: Any, tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    write_source(sources, site.base_url, specials=False)
+    quiet = _plain_crawl(tmp_path / "quiet", sources)
+    assert quiet.returncode == 0, quiet.stderr[-3000:]
+    assert quiet.stderr == ""
+    (line,) = quiet.stdout.splitlines()
+    assert f": fixture: {len(site.articles)} URLs: {len(site.articles)} new," in line
+
+    verbose = _plain_crawl(tmp_path / "verbose", sources, "-v")
+    assert verbose.returncode == 0, verbose.stderr[-3000:]
+    assert "[scrapy.core.engine] INFO: Spider closed (finished)" in verbose.stderr
+    assert "Deprecat" not in verbose.stderr
+    assert "Warning" not in verbose.stderr
+    enabled = verbose.stderr.split("Enabled extensions:", 1)[1].split("]", 1)[0]
+    assert "scrapy.extensions.corestats.CoreStats" in enabled
+    assert "Telnet" not in enabled
+    assert "RemoteControl" not in enabled
+
+    debug = _plain_crawl(tmp_path / "debug", sources, "-v", "--log-level", "debug")
+    assert debug.returncode == 0, debug.stderr[-3000:]
+    assert "DEBUG: Crawled (200)" in debug.stderr
+    assert "Deprecat" not in debug.stderr
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_ends_the_run_interrupted_with_one_line(
+    signum: signal.Signals, tmp_path: Path
+) -> None:
+    with NewsSite(seed=11, size=150) as site:
+        sources, archive = tmp_path / "sources", tmp_path / "archive"
+        write_source(sources, site.base_url, schedule=None, specials=False)
+        command = crawl_command(
+            archive, sources, "WIREARCHIVE_BATCH=10", "CONCURRENT_REQUESTS=2",
+            "DOWNLOAD_DELAY=0.02", json=False,
+        )  # fmt: skip
+        at = command.index("LOG_LEVEL=WARNING")
+        del command[at - 1 : at + 1]  # the default log level: the one line must stand alone
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=tmp_path,
+        )
+        deadline = time.monotonic() + 60
+        while len(fetched := [r for r in _story_requests(site) if r.status == 200]) < 25:
+            assert time.monotonic() < deadline
+            assert process.poll() is None
+            time.sleep(0.05)
+        process.send_signal(signum)
+        out, err = process.communicate(timeout=60)
+        assert process.returncode == 130, err[-3000:]
+        assert "Traceback" not in err
+        (line,) = err.splitlines()
+        with Store.open(str(archive)) as store:
+            (manifest,) = store.runs()
+            archived = len(list(store.changes()))
+        run = manifest["run"]
+        assert line == (
+            f"wirearchive: interrupted ({signum.name}): {archived} pages archived; "
+            f"run {run} marked interrupted"
+        )
+        # What was fetched before the signal was archived, the queued group included
+        # (a batch is 10 pages; at most the two requests in flight can be missing).
+        assert len(fetched) - 2 <= archived < 150
+        assert manifest["counts"]["new"] == archived
+        assert out.splitlines()[-1].startswith(f"{run}: fixture: {archived} URLs: ")
+        summary = json.loads(wirearchive("summary", "--json", "--archive", str(archive)).stdout)
+        assert [(r["run"], r["status"]) for r in summary["runs"]] == [(run, "interrupted")]
+        assert json.loads((archive / "runs" / f"{run}.json").read_text())["status"] == (
+            "interrupted"
+        )
+        assert wirearchive("verify", "--archive", str(archive)).returncode == 0
+        # The next run goes on where this one stopped.
+        resumed = run_crawl(archive, sources)
+        assert resumed.returncode == 0, resumed.stderr[-3000:]
+        assert _counts(resumed)["new"] == 150 - archived

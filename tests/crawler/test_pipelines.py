@@ -15,6 +15,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.settings import Settings
 from wirearchive.archive import Capture, HttpExchange, Store
 from wirearchive.crawler.pipelines import (
+    INTERRUPTED_STAT,
     ArchivePipeline,
     CrawledPage,
     FetchFailed,
@@ -34,6 +35,9 @@ class Stats:
 
     def set_value(self, key: str, value: Any) -> None:
         self.values[key] = value
+
+    def get_value(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +96,24 @@ def test_valid_invalid_304_and_failure(
     derived = record["provenance"]["wasDerivedFrom"]
     assert derived == {"url": url, "via": url + "?feed"}
     assert record["provenance"]["capture"]["httpStatus"] == 200
+    assert manifest["status"] == "finished"
+
+
+def test_a_run_stopped_by_a_signal_has_an_interrupted_manifest(
+    pages: list[tuple[str, bytes, dict[str, str]]], tmp_path: Path
+) -> None:
+    stats = Stats()
+    store = Store.open(str(tmp_path / "archive"))
+    pipeline = ArchivePipeline(store, source="fixture", batch=50, stats=stats)
+    pipeline.open_spider()
+    pipeline.process_item(_page(*pages[0]))
+    stats.set_value(INTERRUPTED_STAT, "SIGTERM")  # what `wirearchive crawl` sets on a signal
+    pipeline.close_spider()
+    with Store.open(str(tmp_path / "archive")) as reopened:
+        (manifest,) = reopened.runs()
+        assert reopened.get(pages[0][0]) is not None  # the queued page was committed
+    assert manifest["status"] == "interrupted"
+    assert manifest["counts"]["new"] == 1
 
 
 def test_from_crawler_needs_the_archive_setting() -> None:

@@ -1,4 +1,5 @@
-"""Spider pieces: feed links, sitemap entries and their date filter, HTTP exchanges."""
+"""Spider pieces: feed links, sitemap entries and their date filter, unreadable feeds and
+sitemaps as failed URLs, HTTP exchanges, download limits."""
 
 from __future__ import annotations
 
@@ -11,12 +12,16 @@ from typing import Any
 import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse, XmlResponse
+from wirearchive.crawler.pipelines import FetchFailed
 from wirearchive.crawler.readers import Extracted
+from wirearchive.crawler.readers.feed import feed_links
+from wirearchive.crawler.readers.sitemap import SitemapEntry, read_sitemap
 from wirearchive.crawler.sources import Source
-from wirearchive.crawler.spiders import SitemapSpider, feed_links, sitemap_entries
+from wirearchive.crawler.spiders import FeedSpider, SitemapSpider
 from wirearchive.crawler.spiders.base import apply_overrides, http_exchange
+from wirearchive.validators import Problem
 
-from ._crawl_helpers import NewsSite
+from ._crawl_helpers import NewsSite, site_module
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +42,84 @@ def test_feed_links_rss_and_atom(site: Any) -> None:
     newest = sorted(site.articles, key=lambda a: a.published, reverse=True)[:30]
     assert rss == [a.url for a in newest]
     assert atom == rss
+
+
+def sitemap_entries(data: bytes) -> list[SitemapEntry]:
+    found = read_sitemap(data)
+    assert not isinstance(found, Problem), found
+    return found
+
+
+def _spider(cls: Any, site: Any, **source: Any) -> Any:
+    spider = cls(source="fixture")
+    spider.source = Source(name="fixture", allowed_domains=("127.0.0.1",), **source)
+    spider.now = lambda: site.now
+    spider.crawler = type("C", (), {"stats": None})()
+    spider.store = None
+    return spider
+
+
+def _response(site: Any, path: str, via: str | None = None) -> XmlResponse:
+    request = Request(site.url(path), meta={"wirearchive_via": via})
+    return XmlResponse(site.url(path), body=_get(site, path), request=request)
+
+
+def test_a_truncated_feed_is_a_failed_url_not_an_empty_feed(site: Any) -> None:
+    spider = _spider(FeedSpider, site, feeds=(site.url(site_module.BROKEN_FEED_PATH),))
+    found = list(spider.parse_feed(_response(site, site_module.BROKEN_FEED_PATH)))
+    assert len(found) == 1
+    failed = found[0]
+    assert isinstance(failed, FetchFailed)
+    assert (failed.url, failed.rule) == (site.url(site_module.BROKEN_FEED_PATH), "xml.truncated")
+    assert failed.message.startswith("the feed cannot be read: ")
+    assert "line" in failed.message
+    good = list(spider.parse_feed(_response(site, "/feed.xml")))
+    assert len(good) == site_module.FEED_SIZE
+    assert all(isinstance(r, Request) for r in good)
+
+
+def test_a_page_served_as_a_feed_is_refused(site: Any) -> None:
+    spider = _spider(FeedSpider, site)
+    response = HtmlResponse(site.url("/"), body=_get(site, "/"), request=Request(site.url("/")))
+    (failed,) = spider.parse_feed(response)
+    assert isinstance(failed, FetchFailed)
+    # The home page is HTML, not well-formed XML: the feed reader's own verdict.
+    assert failed.rule == "xml.syntax"
+    assert failed.message.startswith("the feed cannot be read: ")
+
+
+def test_a_broken_child_sitemap_fails_with_its_index_as_via(site: Any) -> None:
+    index_url = site.url(site_module.BROKEN_INDEX_PATH)
+    spider = _spider(SitemapSpider, site, sitemaps=(index_url,))
+    children = list(spider.parse_sitemap(_response(site, site_module.BROKEN_INDEX_PATH)))
+    assert [r.url for r in children] == [
+        site.url(site_module.BROKEN_SITEMAP_PATH),
+        site.url(site_module.GZIP_SITEMAP_PATH),
+    ]
+    assert all(r.meta["wirearchive_via"] == index_url for r in children)
+    assert all(r.meta["wirearchive_listing"] == "sitemap" for r in children)
+    broken = _response(site, site_module.BROKEN_SITEMAP_PATH, via=index_url)
+    (failed,) = spider.parse_sitemap(broken)
+    assert isinstance(failed, FetchFailed)
+    assert (failed.rule, failed.via) == ("xml.truncated", index_url)
+    assert failed.message.startswith("the sitemap cannot be read: ")
+    packed = _response(site, site_module.GZIP_SITEMAP_PATH, via=index_url)
+    pages = list(spider.parse_sitemap(packed))
+    assert {r.url for r in pages} == {a.url for a in site.articles}
+
+
+def test_an_http_error_on_a_feed_says_the_feed_gave_no_links(site: Any) -> None:
+    from scrapy.http import Response
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.python.failure import Failure
+
+    spider = _spider(FeedSpider, site, feeds=(site.url("/gone.xml"),))
+    request = spider.listing_request(site.url("/gone.xml"), "feed")
+    error = HttpError(Response(request.url, status=404, request=request))
+    failure = Failure(error)  # type: ignore[no-untyped-call]
+    failure.request = request  # type: ignore[attr-defined]
+    (failed,) = spider.failed(failure)
+    assert (failed.rule, failed.message) == ("http.404", "404 Not Found: the feed gave no links")
 
 
 def test_sitemap_index_and_news_sitemap(site: Any) -> None:
@@ -166,5 +249,8 @@ def test_the_download_limit_follows_wirearchive_max_bytes(tmp_path: Path) -> Non
         "WIREARCHIVE_MAX_BYTES": 1000,
     }
     crawler = get_crawler(UrlsSpider, settings_dict=settings)
+    assert crawler.settings.getint("DOWNLOAD_MAXSIZE") == 1000
+    assert crawler.settings.getint("DOWNLOAD_WARNSIZE") == 500
+    # Settings, not the spider attributes Scrapy deprecated.
     spider = UrlsSpider.from_crawler(crawler, source="s")
-    assert (spider.download_maxsize, spider.download_warnsize) == (1000, 500)
+    assert not hasattr(spider, "download_maxsize")

@@ -8,10 +8,18 @@ from typing import Any
 
 import pytest
 from wirearchive.crawler.readers.base import Extracted, ReadContext, Source
-from wirearchive.crawler.readers.feed import ATOM, READER, RSS, sanitize_html, sniff_feed
+from wirearchive.crawler.readers.feed import (
+    ATOM,
+    READER,
+    RSS,
+    feed_links,
+    read_feed,
+    sanitize_html,
+    sniff_feed,
+)
 from wirearchive.crawler.readers.html import READER as HTML
 from wirearchive.crawler.readers.html import plain_text
-from wirearchive.validators import Validator
+from wirearchive.validators import Problem, Validator
 
 FEEDS = Path(__file__).parents[2] / "data" / "feeds"
 RSS_FEED = FEEDS / "rss-full-text.xml"
@@ -379,3 +387,53 @@ def test_declared_utf8_holding_cp1251_bytes_is_still_refused(tmp_path: Path) -> 
     (extracted,) = _read(_write(tmp_path, declared))
     assert extracted.item is None
     assert extracted.problem is not None
+
+
+# --- entry links, for the crawler --------------------------------------------------------
+
+
+def test_feed_links_in_order_teasers_included() -> None:
+    # The crawler follows every entry to its page, teaser or not; the page is the story.
+    links = feed_links(RSS_FEED.read_bytes(), "https://wire.example.com/rss.xml")
+    assert links == [
+        "https://wire.example.com/2024/05/29/wheat-exports?utm_source=rss",
+        "https://wire.example.com/ru/2024/05/29/toplivo",
+        "https://wire.example.com/2024/05/29/steel",
+    ]
+    atom = feed_links(ATOM_FEED.read_bytes(), "https://nachrichten.example.de/atom.xml")
+    assert atom == [
+        "https://nachrichten.example.de/2024/05/29/bahn-gueterverkehr",
+        "https://nachrichten.example.de/en/2024/05/29/steel",
+    ]
+
+
+def test_feed_links_are_absolute_and_once_each() -> None:
+    data = (
+        b'<rss version="2.0"><channel><title>t</title>'
+        b"<item><link>/a.html</link></item><item><link> /a.html </link></item>"
+        b"<item><title>no link</title></item><item><link>b.html</link></item>"
+        b"</channel></rss>"
+    )
+    assert feed_links(data, "http://127.0.0.1/news/feed.xml") == [
+        "http://127.0.0.1/a.html",
+        "http://127.0.0.1/news/b.html",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "rule"),
+    [
+        ((FEEDS / "billion-laughs.xml").read_bytes(), "xml.entities"),
+        ((FEEDS / "xxe.xml").read_bytes(), "xml.entities"),
+        (RSS_FEED.read_bytes()[:1500], "xml.truncated"),
+        (b"<html><body><p>moved</p></body></html>", "feed.not-a-feed"),
+        (b"", "input.empty"),
+    ],
+    ids=["billion-laughs", "xxe", "truncated", "html", "empty"],
+)
+def test_feed_links_of_a_feed_the_reader_refuses_is_its_problem(data: bytes, rule: str) -> None:
+    found = feed_links(data, "http://127.0.0.1/feed.xml")
+    assert isinstance(found, Problem)
+    assert found.rule == rule
+    # The same verdict as the reader's, from the same parse.
+    assert [e.problem.rule for e in read_feed(data, path="feed.xml") if e.problem] == [rule]
