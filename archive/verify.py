@@ -77,6 +77,8 @@ class _Verifier:
         self.digests: dict[str, dict[int, str]] = defaultdict(dict)
         self.refs: dict[str, list[tuple[int, str, str, str, int]]] = defaultdict(list)
         self.fixity: dict[str, tuple[str, int, str, int]] = {}
+        #: Quarantine entries seen: one entry is one input, each sighting of it a log line.
+        self.qids: set[str] = set()
         self.schema = StructuralValidator(default_registry()) if schema_check else None
         self.seq = 0
 
@@ -260,7 +262,12 @@ class _Verifier:
         self._capture(body["provenance"].get("capture", {}), name, line)
 
     def _quarantine(self, entry: LogEntry) -> None:
-        self.result.checked["quarantined"] += 1
+        # Counted as `summary` counts them: entries (inputs), not the lines that saw them.
+        self.result.checked["quarantineSightings"] += 1
+        qid = entry.body.get("qid")
+        if qid not in self.qids:
+            self.qids.add(qid)
+            self.result.checked["quarantined"] += 1
         self._capture(entry.body["provenance"].get("capture", {}), entry.segment, entry.line)
 
     def _run(self, entry: LogEntry) -> None:
