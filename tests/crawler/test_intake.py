@@ -857,3 +857,40 @@ def test_a_notice_for_an_unknown_item_is_quarantined(store: Store) -> None:
     assert manifest["counts"]["quarantined"] == 1
     [row] = store.quarantined()
     assert row["rule"] == "withdrawal.unknown-item"
+
+
+def _wire_7901(first_line: str, *, take: str = "", sent: str = "131137 GMT Nov 13") -> bytes:
+    """A dpa IPTC 7901 message of the story keyed "Germany-test"."""
+    head = "\x01eca077 1 i 40 ccccb   dpa 077\r\n\r\nGermany-test/\r\n\x02"
+    head += f"{take}\r\n" if take else ""
+    text = (
+        f"Rail freight strike ends after two days =\r\n\r\n   {first_line}\r\nand its second"
+        " line.\r\n\r\n   Another paragraph follows here with more words in it.\r\n"
+        f"\x03{sent}\r\n\x7f\x7f\x04"
+    )
+    return (head + text).encode("ascii")
+
+
+def test_an_iptc_7901_kill_message_withdraws_the_story_it_names(
+    store: Store, tmp_path: Path
+) -> None:
+    story = tmp_path / "story.txt"
+    story.write_bytes(_wire_7901("Berlin (dpa) - The strike of rail freight drivers ended."))
+    kill = tmp_path / "kill.txt"
+    kill.write_bytes(
+        _wire_7901("Berlin (dpa) - The story is withdrawn.", take="KILL", sent="131420 GMT Nov 13")
+    )
+    first, results = _ingest(store, story)
+    assert first["counts"]["new"] == 1, [r.to_dict() for r in results]
+    manifest, results = _ingest(store, kill)
+    assert manifest["counts"]["updated"] == 1, [r.to_dict() for r in results]
+    (result,) = results
+    assert result.outcome is not None
+    assert result.outcome.event == "withdrawn"
+    assert result.outcome.id is not None
+    latest = store.get(result.outcome.id)
+    assert latest is not None
+    assert (latest["version"], latest["status"]) == (1, "withdrawn")
+    assert latest["withdrawn"]["pubStatus"] == "canceled"
+    assert latest["item"]["headlines"][0]["value"] == "Rail freight strike ends after two days"
+    assert verify(store).ok
