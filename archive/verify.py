@@ -264,7 +264,7 @@ class _Verifier:
     def _quarantine(self, entry: LogEntry) -> None:
         # Counted as `summary` counts them: entries (inputs), not the lines that saw them.
         self.result.checked["quarantineSightings"] += 1
-        qid = entry.body.get("qid")
+        qid = str(entry.body.get("qid"))
         if qid not in self.qids:
             self.qids.add(qid)
             self.result.checked["quarantined"] += 1

@@ -41,7 +41,7 @@ from wirearchive.text.dateline import parse_dateline
 from wirearchive.validators import Problem
 
 from ._wirecopy import MEDIA_TYPE, WireStory, paragraphs, read_story, sent_at, visible
-from .base import Extracted, ReadContext, Source, read_whole, step
+from .base import Extracted, ReadContext, WholeReader, step
 
 __all__ = ["READER", "Anpa1312Reader", "parse_anpa", "read_bytes"]
 
@@ -254,9 +254,10 @@ def read_bytes(data: bytes, name: str, context: ReadContext) -> Iterator[Extract
     return read_story(data, name, context, reader=NAME, version=__version__, parse=parse_anpa)
 
 
-class Anpa1312Reader:
+class Anpa1312Reader(WholeReader):
     name: str = NAME
     version: str = __version__
+    media_type: str = MEDIA_TYPE
     suffixes: tuple[str, ...] = (".tst", ".anpa", ".txt")
 
     def sniff(self, head: bytes, name: str) -> int:
@@ -264,12 +265,6 @@ class Anpa1312Reader:
 
     def read_bytes(self, data: bytes, name: str, context: ReadContext) -> Iterator[Extracted]:
         return read_bytes(data, name, context)
-
-    def read(self, source: Source, context: ReadContext) -> Iterator[Extracted]:
-        return read_whole(
-            source, context, read_bytes, reader=self.name, version=self.version,
-            media_type=MEDIA_TYPE,
-        )  # fmt: skip
 
 
 READER = Anpa1312Reader()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -29,7 +29,7 @@ __all__ = [
     "ReadContext",
     "Reader",
     "Source",
-    "read_whole",
+    "WholeReader",
     "step",
     "too_large",
 ]
@@ -180,23 +180,28 @@ class Reader(Protocol):
         """Every item in the input, streaming where the format allows."""
 
 
-def read_whole(
-    source: Source,
-    context: ReadContext,
-    read_bytes: Callable[[bytes, str, ReadContext], Iterator[Extracted]],
-    *,
-    reader: str,
-    version: str,
-    media_type: str,
-) -> Iterator[Extracted]:
-    """`Reader.read` for a format read as one document: the capped bytes, then `read_bytes`.
-
-    Such readers keep their work in ``read_bytes(data, name, context)``, so a reader that
-    unwraps bytes (gzip) can hand them on without a file.
+class WholeReader:
+    """A reader of a format read as one document: `read` takes the capped bytes and hands
+    them to `read_bytes`, so a reader that unwraps bytes (gzip) can hand them on without a
+    file. Subclasses set `name`, `version`, `suffixes`, `media_type` and define `sniff` and
+    `read_bytes`.
     """
-    data = source.read(context.max_bytes)
-    if data is None:
-        problem = too_large(context.max_bytes)
-        yield Extracted(source.name, reader, version, None, media_type, problem=problem)
-        return
-    yield from read_bytes(data, source.name, context)
+
+    name: str
+    version: str
+    suffixes: tuple[str, ...] = ()
+    #: The media type of an input refused before it was read (over the size cap).
+    media_type: str = "application/octet-stream"
+
+    def read_bytes(self, data: bytes, name: str, context: ReadContext) -> Iterator[Extracted]:
+        """Every item in one input's bytes."""
+        raise NotImplementedError
+
+    def read(self, source: Source, context: ReadContext) -> Iterator[Extracted]:
+        data = source.read(context.max_bytes)
+        if data is None:
+            problem = too_large(context.max_bytes)
+            yield Extracted(source.name, self.name, self.version, None, self.media_type,
+                            problem=problem)  # fmt: skip
+            return
+        yield from self.read_bytes(data, source.name, context)

@@ -23,7 +23,7 @@ from urllib.parse import quote
 from wirearchive import __version__
 from wirearchive.validators import Problem
 
-from .base import Extracted, ReadContext, Reader, Source, read_whole, step
+from .base import Extracted, ReadContext, Reader, Source, WholeReader, step
 
 __all__ = ["READER", "GzipReader", "gunzip"]
 
@@ -84,9 +84,13 @@ def _read_inner(
     return reader.read(Source.from_bytes(data, _GUNZIPPED + quote(name), name), context)
 
 
-class GzipReader:
+class GzipReader(WholeReader):
+    """A gzip is small beside what it holds: the cap on the compressed bytes is the same
+    limit, and the decompressed size is checked on its own."""
+
     name: str = NAME
     version: str = __version__
+    media_type: str = MEDIA_TYPE
     suffixes: tuple[str, ...] = (".gz", ".gzip")
 
     def sniff(self, head: bytes, name: str) -> int:
@@ -112,14 +116,6 @@ class GzipReader:
         chosen = step("choose", f"{reader.name} (content, inside the gzip)")
         for extracted in _read_inner(reader, inner, inner_name, context):
             yield replace(extracted, path=name, steps=(unzipped, chosen, *extracted.steps))
-
-    def read(self, source: Source, context: ReadContext) -> Iterator[Extracted]:
-        # A gzip is small beside what it holds; the cap on the compressed bytes is the same
-        # limit, and the decompressed size is checked on its own.
-        return read_whole(
-            source, context, self.read_bytes, reader=self.name, version=self.version,
-            media_type=MEDIA_TYPE,
-        )  # fmt: skip
 
 
 READER = GzipReader()

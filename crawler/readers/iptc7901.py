@@ -37,7 +37,7 @@ from wirearchive import __version__
 from wirearchive.validators import Problem
 
 from ._wirecopy import MEDIA_TYPE, WireStory, header_words, paragraphs, read_story, sent_at, visible
-from .base import Extracted, ReadContext, Source, read_whole, step
+from .base import Extracted, ReadContext, WholeReader, step
 
 __all__ = ["READER", "Iptc7901Reader", "parse_7901", "read_bytes"]
 
@@ -201,9 +201,10 @@ def read_bytes(data: bytes, name: str, context: ReadContext) -> Iterator[Extract
     return read_story(data, name, context, reader=NAME, version=__version__, parse=parse_7901)
 
 
-class Iptc7901Reader:
+class Iptc7901Reader(WholeReader):
     name: str = NAME
     version: str = __version__
+    media_type: str = MEDIA_TYPE
     suffixes: tuple[str, ...] = (".txt", ".7901", ".iptc")
 
     def sniff(self, head: bytes, name: str) -> int:
@@ -211,12 +212,6 @@ class Iptc7901Reader:
 
     def read_bytes(self, data: bytes, name: str, context: ReadContext) -> Iterator[Extracted]:
         return read_bytes(data, name, context)
-
-    def read(self, source: Source, context: ReadContext) -> Iterator[Extracted]:
-        return read_whole(
-            source, context, read_bytes, reader=self.name, version=self.version,
-            media_type=MEDIA_TYPE,
-        )  # fmt: skip
 
 
 READER = Iptc7901Reader()

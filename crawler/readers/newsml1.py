@@ -52,7 +52,7 @@ from ._inline import (
     words,
 )
 from ._xml import local_name
-from .base import Extracted, ReadContext, Source, read_whole, step
+from .base import Extracted, ReadContext, WholeReader, step
 from .feed import sanitize_html
 
 __all__ = ["READER", "NewsML1Reader", "read_bytes"]
@@ -404,9 +404,10 @@ def read_bytes(data: bytes, name: str, context: ReadContext) -> Iterator[Extract
         )
 
 
-class NewsML1Reader:
+class NewsML1Reader(WholeReader):
     name: str = NAME
     version: str = __version__
+    media_type: str = MEDIA_TYPE
     suffixes: tuple[str, ...] = (".xml", ".newsml")
 
     def sniff(self, head: bytes, name: str) -> int:
@@ -420,12 +421,6 @@ class NewsML1Reader:
 
     def read_bytes(self, data: bytes, name: str, context: ReadContext) -> Iterator[Extracted]:
         return read_bytes(data, name, context)
-
-    def read(self, source: Source, context: ReadContext) -> Iterator[Extracted]:
-        return read_whole(
-            source, context, read_bytes, reader=self.name, version=self.version,
-            media_type=MEDIA_TYPE,
-        )  # fmt: skip
 
 
 READER = NewsML1Reader()

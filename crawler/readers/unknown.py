@@ -15,7 +15,7 @@ from wirearchive import __version__
 from wirearchive.validators import Problem
 
 from ._inline import root_of
-from .base import Extracted, ReadContext, Source, read_whole
+from .base import Extracted, ReadContext, WholeReader
 
 __all__ = ["READER", "UnknownFormat", "refusal"]
 
@@ -44,7 +44,7 @@ def refusal(head: bytes) -> Problem | None:
     )
 
 
-class UnknownFormat:
+class UnknownFormat(WholeReader):
     """The choice when no reader is sure of a file that is XML or an archive."""
 
     name: str = NAME
@@ -60,12 +60,6 @@ class UnknownFormat:
         )
         media_type = "application/zip" if problem.rule == "input.archive" else "application/xml"
         yield Extracted(name, self.name, self.version, data, media_type, problem=problem)
-
-    def read(self, source: Source, context: ReadContext) -> Iterator[Extracted]:
-        return read_whole(
-            source, context, self.read_bytes, reader=self.name, version=self.version,
-            media_type="application/octet-stream",
-        )  # fmt: skip
 
 
 READER = UnknownFormat()

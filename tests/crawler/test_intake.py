@@ -746,13 +746,19 @@ def test_a_restyled_body_ingested_again_is_unchanged(store: Store, tmp_path: Pat
     assert [v["version"] for v in store.history(item["uri"])] == [1]
 
 
-def test_v1_delivered_again_after_v2_is_unchanged_with_a_warning(
-    store: Store, tmp_path: Path
-) -> None:
+def _two_versions() -> tuple[dict[str, Any], dict[str, Any]]:
+    """A story and its corrected version 2, two hours later."""
     v1 = _items()[0]
     v2 = json.loads(json.dumps(v1))
     v2["headlines"][0]["value"] += " (corrected)"
     v2["versionCreated"] = "2024-05-29T09:00:00Z"
+    return v1, v2
+
+
+def test_v1_delivered_again_after_v2_is_unchanged_with_a_warning(
+    store: Store, tmp_path: Path
+) -> None:
+    v1, v2 = _two_versions()
     first, second = _write(tmp_path / "v1.json", v1), _write(tmp_path / "v2.json", v2)
     _ingest(store, first)
     _ingest(store, second)
@@ -772,10 +778,7 @@ def test_v1_delivered_again_after_v2_is_unchanged_with_a_warning(
 
 
 def test_an_older_copy_with_other_text_is_a_stale_sighting(store: Store, tmp_path: Path) -> None:
-    v1 = _items()[0]
-    v2 = json.loads(json.dumps(v1))
-    v2["headlines"][0]["value"] += " (corrected)"
-    v2["versionCreated"] = "2024-05-29T09:00:00Z"
+    v1, v2 = _two_versions()
     early = json.loads(json.dumps(v1))
     early["headlines"][0]["value"] = "Wheat exports rise (early copy from a mirror)"
     early["versionCreated"] = "2024-05-29T08:00:00Z"
@@ -792,10 +795,7 @@ def test_an_older_copy_with_other_text_is_a_stale_sighting(store: Store, tmp_pat
 def test_a_canceled_notice_withdraws_the_item_and_keeps_its_versions(
     store: Store, tmp_path: Path
 ) -> None:
-    v1 = _items()[0]
-    v2 = json.loads(json.dumps(v1))
-    v2["headlines"][0]["value"] += " (corrected)"
-    v2["versionCreated"] = "2024-05-29T09:00:00Z"
+    v1, v2 = _two_versions()
     kill = {
         "uri": v1["uri"],
         "type": "text",
