@@ -29,16 +29,13 @@ import orjson
 from wirearchive.archive import ArchiveError, Store, resolve_location
 from wirearchive.archive.lock import CrawlLock, CrawlLocked
 
+from .exits import EXIT_FATAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS
 from .pipelines import INTERRUPTED_STAT
 from .sources import SourceError
 from .spiders.base import find_source
 
-__all__ = ["EXIT_INTERRUPTED", "crawl", "crawl_settings", "log_level"]
+__all__ = ["crawl", "crawl_settings", "log_level"]
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_FATAL = 0, 1, 2
-#: 128 + SIGINT, what a shell reports for a Ctrl-C; for SIGTERM too, so that a scheduler
-#: sees one code for "stopped early, consistent, rerun to go on".
-EXIT_INTERRUPTED = 130
 #: Scrapy's log level when neither -v nor --log-level is given: only its errors.
 QUIET = "ERROR"
 

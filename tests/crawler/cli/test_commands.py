@@ -11,7 +11,7 @@ import pytest
 from wirearchive.crawler.cli import run
 from wirearchive.crawler.readers import read_inputs
 
-EXAMPLES = Path(__file__).parents[2] / "examples"
+EXAMPLES = Path(__file__).parents[3] / "examples"
 SAMPLE = EXAMPLES / "sputnik-kz-2024-05-29.json"
 SAMPLE_ID = json.loads(SAMPLE.read_text())["uri"]
 #: Items in examples/: one per JSON file, one per JSON Lines line, one per other file.

@@ -1,61 +1,38 @@
-"""The ``wirearchive`` command line.
+"""``wirearchive validate``: check JSON news items against a schema and the archive's rules.
 
-`main` is the console entry point; `run` does the work against the streams it is given,
-so tests call it directly. Exit codes: 0 all good, 1 some input invalid or quarantined,
-or a problem found (the rest still processed: an unreadable or missing path is one
-such input), 2 usage error or a fatal fault (an archive that cannot be opened).
+It reads files only (no archive), one report per document, and never stops at a bad one:
+an unreadable file, a JSON error or a rule that raises is that document's report.
 """
 
 from __future__ import annotations
 
 import argparse
-import sqlite3
-import sys
-from collections.abc import Iterable, Sequence
-from typing import NoReturn, TextIO
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 import orjson
-from wirearchive import __version__
-from wirearchive.archive import ArchiveError
 from wirearchive.validators import (
     AUTO,
     PROFILE,
     Document,
     Problem,
     Report,
-    SchemaNotFound,
     Validator,
     default_registry,
     read_documents,
 )
 
-from ._archive_cli import COMMANDS, add_archive_commands
+from ..exits import EXIT_OK, EXIT_PROBLEMS
+from ._shared import UsageError, command
 
-__all__ = ["main", "run"]
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-
-
-class _UsageError(Exception):
-    pass
+__all__ = ["add_commands"]
 
 
-class _Parser(argparse.ArgumentParser):
-    # argparse would print to the real stderr and exit; `run` reports to its own streams.
-    def error(self, message: str) -> NoReturn:
-        raise _UsageError(f"{self.prog}: {message}")
-
-
-def _schema_choices() -> list[str]:
-    return [AUTO, PROFILE, *sorted(default_registry().names())]
-
-
-def _parser() -> _Parser:
-    parser = _Parser(prog="wirearchive", description="Archive news wire articles as IPTC ninjs.")
-    parser.add_argument("--version", action="version", version=f"wirearchive {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    validate = commands.add_parser(
+def add_commands(commands: Any) -> None:
+    validate = command(
+        commands,
         "validate",
+        _validate,
         help="check news items in JSON against a schema and the archive's rules",
         description="Check .json documents, .jsonl/.ndjson lines and folders of them.",
     )
@@ -68,8 +45,10 @@ def _parser() -> _Parser:
     )
     validate.add_argument("--json", action="store_true", help="one JSON report per document")
     validate.add_argument("paths", nargs="+", metavar="PATH")
-    add_archive_commands(commands)
-    return parser
+
+
+def _schema_choices() -> list[str]:
+    return [AUTO, PROFILE, *sorted(default_registry().names())]
 
 
 class _JsonOut:
@@ -138,10 +117,10 @@ class _TextOut:
         pass
 
 
-def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
+def _validate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     choices = _schema_choices()
     if args.schema not in choices:
-        raise _UsageError(
+        raise UsageError(
             f"wirearchive validate: unknown --schema {args.schema!r} "
             f"(choose from {', '.join(choices)})"
         )
@@ -158,7 +137,7 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
         out.flush()
     if isinstance(out, _TextOut):
         out.summary(counts)
-    return EXIT_INVALID if counts["invalid"] else EXIT_OK
+    return EXIT_PROBLEMS if counts["invalid"] else EXIT_OK
 
 
 def _reports(validator: Validator, documents: Iterable[Document]) -> Iterable[Report]:
@@ -175,32 +154,3 @@ def _reports(validator: Validator, documents: Iterable[Document]) -> Iterable[Re
                 message=f"checking the document failed: {type(exc).__name__}: {exc}"[:500],
             )
             yield validator.invalid_input(problem, path=doc.path, line=doc.line)
-
-
-def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
-    """Run one command; return its exit code. Never raises for bad input or usage."""
-    try:
-        args = _parser().parse_args(list(argv))
-        args.argv = list(argv)
-        if args.command == "validate":
-            return _validate(args, stdout)
-        return COMMANDS[args.command](args, stdout, stderr)
-    except _UsageError as exc:
-        print(exc, file=stderr)
-        return EXIT_USAGE
-    except (SchemaNotFound, ArchiveError, sqlite3.Error) as exc:
-        print(f"wirearchive: {exc}", file=stderr)
-        return EXIT_USAGE
-    except OSError as exc:  # an archive folder we may not create or write, a full disk
-        print(f"wirearchive: {exc.filename or ''}: {exc.strerror or exc}", file=stderr)
-        return EXIT_USAGE
-    except SystemExit as exc:  # --help and --version
-        return exc.code if isinstance(exc.code, int) else EXIT_OK
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    return run(sys.argv[1:] if argv is None else argv, sys.stdout, sys.stderr)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from wirearchive.crawler.cli import main, run
 
-EXAMPLES = Path(__file__).parents[2] / "examples"
-SUITE = Path(__file__).parents[1] / "data" / "iptc" / "ninjs" / "test_suite"
+EXAMPLES = Path(__file__).parents[3] / "examples"
+SUITE = Path(__file__).parents[2] / "data" / "iptc" / "ninjs" / "test_suite"
 
 
 def _run(*argv: str) -> tuple[int, str, str]:
@@ -150,7 +150,7 @@ def test_validate_names_a_deep_document_and_an_odd_file_name_and_checks_the_rest
     assert "nested more than 64 levels deep" in deep_report["errors"][0]["message"]
 
 
-HOSTILE_JSON = Path(__file__).parents[1] / "data" / "hostile-json"
+HOSTILE_JSON = Path(__file__).parents[2] / "data" / "hostile-json"
 #: Each hostile file and the rule `validate` must name; README.md there says what each is.
 HOSTILE_RULES = {
     ("control-altid.json", None): "json.control-character",

@@ -1,0 +1,133 @@
+"""``wirearchive show``, ``history``, ``diff`` and ``export``: reading archived records.
+
+All four open the archive read-only and never create one; a missing archive is exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any, TextIO
+
+import orjson
+
+from ..exits import EXIT_OK, EXIT_PROBLEMS
+from ._shared import (
+    archive_option,
+    command,
+    console,
+    json_option,
+    open_store,
+    positive,
+    print_json,
+    write_bytes,
+)
+
+__all__ = ["add_commands"]
+
+
+def add_commands(commands: Any) -> None:
+    show = command(commands, "show", _show, help="print an archived record (latest version)")
+    archive_option(show)
+    show.add_argument("id", metavar="ID")
+    show.add_argument("--version", type=int, metavar="N", help="version N, not the latest")
+    show.add_argument("--raw", action="store_true", help="print the original input bytes")
+    json_option(show, "the record on one line")
+
+    history = command(commands, "history", _history, help="list an item's versions and sightings")
+    archive_option(history)
+    history.add_argument("id", metavar="ID")
+    json_option(history)
+
+    diff = command(commands, "diff", _diff, help="compare two versions of an item")
+    archive_option(diff)
+    diff.add_argument("id", metavar="ID")
+    diff.add_argument("a", type=int, metavar="A")
+    diff.add_argument("b", type=int, metavar="B")
+    json_option(diff)
+
+    export = command(
+        commands,
+        "export",
+        _export,
+        help="print records as JSON Lines, then the next cursor on stderr",
+        description="Print every record archived after --since, oldest first, one per line; "
+        "then print the cursor to pass as --since next time on stderr.",
+    )
+    archive_option(export)
+    export.add_argument("--since", metavar="CURSOR", help="a cursor an earlier export printed")
+    export.add_argument("--limit", type=positive, metavar="N", help="at most N records")
+
+
+def _show(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    with open_store(args) as store:
+        if args.raw:
+            write_bytes(stdout, store.raw(args.id, args.version))
+            return EXIT_OK
+        record = store.get(args.id, args.version)
+    if record is None:
+        which = f"version {args.version}" if args.version else "record"
+        print(f"wirearchive show: {args.id}: no such {which}", file=stderr)
+        return EXIT_PROBLEMS
+    print_json(stdout, record, pretty=not args.json)
+    return EXIT_OK
+
+
+def _history(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    with open_store(args) as store:
+        versions = store.history(args.id)
+    if not versions:
+        print(f"wirearchive history: {args.id}: not in the archive", file=stderr)
+        return EXIT_PROBLEMS
+    if args.json:
+        print_json(stdout, {"id": args.id, "versions": versions}, pretty=False)
+        return EXIT_OK
+    out = console(stdout)
+    out.print(args.id, style="bold")
+    for row in versions:
+        seen = row["sightings"]
+        out.print(
+            f"  v{row['version']}  {row['archivedAt']}  {row['digest'][:23]}…  "
+            f"seen {seen['count']}× (last {seen['lastSeen']})  run {row['run']}"
+        )
+        for rule, count in seen.get("warnings", {}).items():
+            out.print(f"      old copies seen again: {rule} ×{count}")
+        for event in row.get("events", []):
+            out.print(
+                f"      {event['event']} ({event['pubStatus']}) at {event['at']}  "
+                f"run {event['run']}  cursor {event['cursor']}"
+            )
+    return EXIT_OK
+
+
+def _short(value: Any, width: int = 60) -> str:
+    text = orjson.dumps(value).decode()
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    with open_store(args) as store:
+        changes = store.diff(args.id, args.a, args.b)
+    if args.json:
+        print_json(stdout, changes, pretty=False)
+        return EXIT_OK
+    out = console(stdout)
+    out.print(f"{args.id}: v{args.a} → v{args.b}", style="bold")
+    for change in changes["changed"]:
+        out.print(f"  {change['path']}: {_short(change['from'])} → {_short(change['to'])}")
+    if changes["body"]:
+        out.print(changes["body"].rstrip("\n"), markup=False)
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    with open_store(args) as store:
+        feed = store.changes(args.since, args.limit)
+        pending: list[bytes] = []
+        for record in feed:
+            pending.append(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
+            if len(pending) >= 512:
+                write_bytes(stdout, b"".join(pending))
+                pending.clear()
+        write_bytes(stdout, b"".join(pending))
+    print(feed.cursor, file=stderr)
+    return EXIT_OK
