@@ -112,10 +112,10 @@ def parse_xml(data: bytes) -> etree._Element | Problem:
                 "(billion laughs, XXE), nothing was expanded or fetched",
             )
         truncated = "end of data" in message.lower() or "premature end" in message.lower()
+        where = "" if f"line {line}," in message else f" (line {line})"  # libxml2 may say
         return Problem(
             rule="xml.truncated" if truncated else "xml.syntax",
-            message=f"{message} (line {line})"
-            + (": the document is truncated" if truncated else ""),
+            message=f"{message}{where}" + (": the document is truncated" if truncated else ""),
         )
     if root is None:
         return Problem(rule="xml.syntax", message="no root element")
