@@ -237,7 +237,7 @@ def story_item(story: WireStory, name: str, context: ReadContext) -> dict[str, A
     language = detect_language(text)
     if language:
         item["language"] = language
-        story.steps.append(step("language", f"{language} (script and common words)"))
+        story.steps.append(step("language", f"{language} (fastText language model)"))
     if story.keyword:
         item["slugline"] = story.keyword
     if story.by:

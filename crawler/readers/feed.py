@@ -603,7 +603,7 @@ def _build(entry: _Entry, feed: _Feed, page: Page) -> Problem | None:
         detected = detect_language(text[:20000])
         if detected:
             item["language"] = detected
-            page.note("language", f"{detected} detected from the text (script and common words)")
+            page.note("language", f"{detected} detected from the text (fastText language model)")
             page.warnings.append(
                 warning(
                     "language.detected",

@@ -156,7 +156,7 @@ def parse_capture(text: str, *, stem: str, retrieved: date) -> Capture | Problem
     language = detect_language(" ".join([headline, *body_lines]))
     if language:
         item["language"] = language
-        capture.steps.append(step("language", f"{language} (script and common words)"))
+        capture.steps.append(step("language", f"{language} (fastText language model)"))
     if lead:
         item["descriptions"] = [{"role": "summary", "value": " ".join(lead)}]
     if dateline is not None:

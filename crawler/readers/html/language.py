@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from wirearchive.text.bcp47 import normalize as language_tag
-from wirearchive.text.language import detect_language
+from wirearchive.text.language import TESTED, detect_language
 
 from .body import _Text
 from .metadata import Structured, _first
 from .page import Page, warning
 
-#: The languages `detect_language` tells apart; a page in another language is not checked.
-DETECTABLE = frozenset(("ru", "uk", "kk", "be", "en", "de", "fr", "es", "it", "tr"))
+#: The languages whose detection is tested; a page declared in another is not checked.
+DETECTABLE = TESTED
 
 
 def _language(found: Structured, text: _Text, page: Page) -> str | None:
@@ -42,7 +42,7 @@ def _language(found: Structured, text: _Text, page: Page) -> str | None:
             return tag
     detected = detect_language(text.text[:20000])
     if detected:
-        page.note("language", f"{detected} detected from the text (script and common words)")
+        page.note("language", f"{detected} detected from the text (fastText language model)")
         page.warnings.append(
             warning(
                 "language.detected",
