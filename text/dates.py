@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final, Literal, NamedTuple
 
@@ -269,11 +269,13 @@ def find_page_dates(
     """The dates on the date lines among `lines`, and notes on those set aside.
 
     A line counts only when all of it reads as dates (after anchors); `language` is the
-    capture's, a hint for bare dates spelled out in Latin letters. A date after the capture
-    time is impossible: a time without a zone is then dropped (it was local time, not UTC),
-    and a day after the capture is not taken at all.
+    capture's, a hint for bare dates spelled out in Latin letters. A time without a zone
+    takes the zone of another date line of the page, else it is read as UTC. A date after
+    the capture time is impossible: a time without a zone is then dropped (it was local
+    time, not UTC), and a day after the capture is not taken at all.
     """
     retrieved = _utc(retrieved)
+    read: list[PageDate] = []
     found: list[PageDate] = []
     notes: list[tuple[str, str]] = []
     for index, line in enumerate(lines):
@@ -297,20 +299,31 @@ def find_page_dates(
                 )
             )
         else:
-            for page_date in parsed:
-                kept = _not_after(page_date, retrieved)
-                if kept is None:
-                    notes.append(("dates", f"{line!r} is after the capture time; not taken"))
-                    continue
-                if kept is not page_date:
-                    notes.append(
-                        (
-                            "dates",
-                            f"{line!r}: the time without a zone would be after "
-                            "the capture time; only the day is taken",
-                        )
-                    )
-                found.append(kept)
+            read.extend(parsed)
+    zoned = next((p for p in read if p.has_zone), None)
+    for page_date in read:
+        if zoned is not None and page_date.has_time and not page_date.has_zone:
+            # A page writes its times in one zone: a time without one takes the zone of
+            # the page's other date line ("03 Aralık 2024 10:15" beside "... GMT+3").
+            page_date = replace(
+                page_date,
+                moment=page_date.moment.replace(tzinfo=zoned.moment.tzinfo),
+                has_zone=True,
+            )
+            notes.append(("dates", f"{page_date.text!r}: the zone of {zoned.text!r}"))
+        kept = _not_after(page_date, retrieved)
+        if kept is None:
+            notes.append(("dates", f"{page_date.text!r} is after the capture time; not taken"))
+            continue
+        if kept is not page_date:
+            notes.append(
+                (
+                    "dates",
+                    f"{page_date.text!r}: the time without a zone would be after "
+                    "the capture time; only the day is taken",
+                )
+            )
+        found.append(kept)
     return found, notes
 
 

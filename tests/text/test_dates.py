@@ -243,3 +243,14 @@ def test_the_photo_date_is_the_last_resort_before_the_capture_time() -> None:
     dates = story_dates([], dateline=None, retrieved=CAPTURED, photo_day=date(2024, 5, 29))
     assert dates.first is not None
     assert rfc3339(dates.first.moment) == "2024-05-29T00:00:00Z"
+
+
+def test_a_time_without_a_zone_takes_the_zone_of_the_other_date_line() -> None:
+    found, notes = find_page_dates(
+        ["03 Aralık 2024 10:15", "Güncelleme: 03.12.2024 12:40 GMT+3"], retrieved=CAPTURED
+    )
+    assert [(rfc3339(p.moment), p.has_zone) for p in found] == [
+        ("2024-12-03T07:15:00Z", True),
+        ("2024-12-03T09:40:00Z", True),
+    ]
+    assert "the zone of" in notes[0][1]
