@@ -333,15 +333,7 @@ def _not_after(page_date: PageDate, retrieved: datetime) -> PageDate | None:
     if page_date.has_time and not page_date.has_zone:
         day = datetime.combine(page_date.day, time(0), tzinfo=UTC)
         if day <= retrieved:
-            return PageDate(
-                day,
-                page_date.kind,
-                False,
-                False,
-                page_date.has_year,
-                page_date.line,
-                page_date.text,
-            )
+            return replace(page_date, moment=day, has_time=False)
     return None
 
 

@@ -15,6 +15,11 @@ The shape, as in Sputnik's, TASS's or Kazinform's pages saved from a browser::
 The reader removes the chrome (in Russian, Kazakh and English), turns the photo block into
 a picture association, the lead into a description, the dateline into `located`, a date
 and an info source, and the paragraphs into the body. Each decision is a provenance step.
+
+The times come from the dateline's date, else from the page's own date lines above it
+("Updated 2:47 PM EDT, October 8, 2024", "Publié le 12/09/2024 à 14h12"), read by
+`wirearchive.text.dates` and removed from the text; with neither, the capture time stands
+in for versionCreated with a ``text.date-assumed`` warning.
 """
 
 from __future__ import annotations
