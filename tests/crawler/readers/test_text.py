@@ -167,7 +167,7 @@ def test_an_oversized_capture_is_refused_unread(tmp_path: Path) -> None:
 
 # --- dates from the page's own date lines (issue 10) ----------------------------------
 
-CAPTURES = SAMPLE.parent / "captures"
+CAPTURES = SAMPLE.parent / "dated-captures"
 CAPTURED = datetime(2026, 12, 3, 9, 30, tzinfo=UTC)
 
 
