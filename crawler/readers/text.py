@@ -15,6 +15,11 @@ The shape, as in Sputnik's, TASS's or Kazinform's pages saved from a browser::
 The reader removes the chrome (in Russian, Kazakh and English), turns the photo block into
 a picture association, the lead into a description, the dateline into `located`, a date
 and an info source, and the paragraphs into the body. Each decision is a provenance step.
+
+The times come from the dateline's date, else from the page's own date lines above it
+("Updated 2:47 PM EDT, October 8, 2024", "Publié le 12/09/2024 à 14h12"), read by
+`wirearchive.text.dates` and removed from the text; with neither, the capture time stands
+in for versionCreated with a ``text.date-assumed`` warning.
 """
 
 from __future__ import annotations
@@ -23,12 +28,19 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from wirearchive import __version__
 from wirearchive.text.chrome import is_chrome_line, starts_page_tail
 from wirearchive.text.dateline import Dateline, parse_dateline
+from wirearchive.text.dates import (
+    PageDate,
+    StoryDates,
+    find_page_dates,
+    rfc3339,
+    story_dates,
+)
 from wirearchive.text.encoding import Decoded, decode
 from wirearchive.text.language import detect_language
 from wirearchive.validators import Problem, Severity
@@ -54,7 +66,8 @@ _PHOTO_LINE = re.compile(
     r"^(?P<caption>.+?)\s+[-–—]\s+(?P<agency>[^,]+),\s*(?P<width>\d{3,5}),\s*"
     r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})$"
 )
-_NUMERIC_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
+#: Lines searched for the page's dates when the capture has no dateline.
+_DATE_WINDOW = 12
 _SLUG = re.compile(r"[^a-z0-9]+")
 _URL = re.compile(r"^https?://\S+$")
 
@@ -86,27 +99,30 @@ def _strip_chrome(lines: list[str]) -> tuple[list[str], list[str]]:
     return kept, removed
 
 
-def _year_from(lines: list[str]) -> int | None:
-    for line in lines:
-        match = _NUMERIC_DATE.search(line)
-        if match:
-            return int(match.group(3))
-    return None
+def parse_capture(text: str, *, stem: str, retrieved: date | datetime) -> Capture | Problem:
+    """Read one capture's text; `stem` (the file name) makes a stable uri with the date.
 
-
-def parse_capture(text: str, *, stem: str, retrieved: date) -> Capture | Problem:
-    """Read one capture's text; `stem` (the file name) makes a stable uri with the date."""
+    `retrieved` is the capture time (a date alone means its end of day, UTC): the year of a
+    yearless dateline and the time that stands in when the capture has no date at all.
+    """
     lines = [" ".join(line.split()) for line in text.splitlines()]
     lines = [line for line in lines if line]
     if not lines:
         return Problem(rule="text.empty", message="no text in the capture")
     url = next((line for line in lines if _URL.match(line)), None)
     lines = [line for line in lines if line != url]
+    captured = _capture_time(retrieved)
+    page_dates, date_notes = _page_dates(lines, captured)
+    date_lines = list(dict.fromkeys(lines[p.line] for p in page_dates))
     lines, removed = _strip_chrome(lines)
     capture = Capture(item={})
     if removed:
         shown = ", ".join(repr(r[:30]) for r in removed[:6])
         capture.steps.append(step("chrome", f"removed {len(removed)} lines: {shown}"))
+    if date_lines:  # the page's date lines are read into the times, not kept as text
+        lines = [line for line in lines if line not in date_lines]
+        shown = ", ".join(repr(line) for line in date_lines)
+        capture.steps.append(step("dates", f"date lines read: {shown}"))
     if len(lines) < 2:
         return Problem(
             rule="text.no-story",
@@ -133,10 +149,14 @@ def parse_capture(text: str, *, stem: str, retrieved: date) -> Capture | Problem
     else:
         body_lines = rest
         capture.steps.append(step("dateline", "none found"))
-    year_hint = _year_from([line for line in lines if line not in body_lines]) or _year_from(
-        body_lines
+    photo_day = (
+        date.fromisoformat(picture["contentCreated"][:10])
+        if picture is not None and "contentCreated" in picture
+        else None
     )
-    created = _created(dateline, year_hint, retrieved, picture, capture)
+    dates = story_dates(page_dates, dateline=dateline, retrieved=captured, photo_day=photo_day)
+    _record_dates(dates, date_notes, capture)
+    created = dates.first.moment.date() if dates.first is not None else None
     item: dict[str, Any] = {
         "uri": url or _uri(dateline, created, stem),
         "type": "text",
@@ -150,9 +170,10 @@ def parse_capture(text: str, *, stem: str, retrieved: date) -> Capture | Problem
         ],
         "standard": dict(STANDARD),
     }
-    if created is not None:
-        stamp = f"{created.isoformat()}T00:00:00Z"
-        item |= {"firstCreated": stamp, "contentCreated": stamp, "versionCreated": stamp}
+    if dates.first is not None:
+        stamp = rfc3339(dates.first.moment)
+        item |= {"firstCreated": stamp, "contentCreated": stamp}
+    item["versionCreated"] = rfc3339(dates.version.moment)
     language = detect_language(" ".join([headline, *body_lines]))
     if language:
         item["language"] = language
@@ -213,45 +234,41 @@ def _photo_block(lines: list[str], capture: Capture) -> tuple[dict[str, Any] | N
     return None, lines
 
 
-def _created(
-    dateline: Dateline | None,
-    year_hint: int | None,
-    retrieved: date,
-    picture: dict[str, Any] | None,
-    capture: Capture,
-) -> date | None:
-    if dateline is None or dateline.month is None or dateline.day is None:
-        if picture is not None and "contentCreated" in picture:
-            return date.fromisoformat(picture["contentCreated"][:10])
-        return None
-    year = dateline.year
-    if year is None and year_hint is not None:
-        year = year_hint
-        capture.steps.append(step("year", f"{year} from another date in the capture"))
-    if year is None:
-        year = retrieved.year
+def _capture_time(retrieved: date | datetime) -> datetime:
+    if isinstance(retrieved, datetime):
+        return retrieved.replace(tzinfo=UTC) if retrieved.tzinfo is None else retrieved
+    return datetime.combine(retrieved, datetime.max.time(), tzinfo=UTC).replace(microsecond=0)
+
+
+def _page_dates(
+    lines: list[str], captured: datetime
+) -> tuple[list[PageDate], list[tuple[str, str]]]:
+    """The page's date lines above the dateline (or among the first lines, without one).
+
+    Searched before the chrome is removed, so a date line the chrome lexicon might take
+    for furniture is still read; lines past the dateline are the story's and not searched.
+    """
+    stop = next(
+        (i for i, line in enumerate(lines) if parse_dateline(line) is not None),
+        min(len(lines), _DATE_WINDOW),
+    )
+    head = lines[:stop]
+    language = detect_language(" ".join(head)) if head else None
+    return find_page_dates(head, retrieved=captured, language=language)
+
+
+def _record_dates(dates: StoryDates, notes: list[tuple[str, str]], capture: Capture) -> None:
+    for name, detail in [*notes, *dates.notes]:
+        capture.steps.append(step(name, detail))
+    for warning in dates.warnings:
         capture.warnings.append(
             Problem(
-                rule="dateline.year-assumed",
-                message=f"the dateline {dateline.text!r} has no year and the capture no other "
-                f"date: {year} taken from the capture time",
-                path=("firstCreated",),
+                rule=warning.rule,
+                message=warning.message,
+                path=(warning.field,),
                 severity=Severity.WARNING,
             )
         )
-    try:
-        created = date(year, dateline.month, dateline.day)
-    except ValueError:
-        return None
-    capture.warnings.append(
-        Problem(
-            rule="time.date-only",
-            message="only the date is known; the times say 00:00 UTC",
-            path=("firstCreated",),
-            severity=Severity.WARNING,
-        )
-    )
-    return created
 
 
 def _uri(dateline: Dateline | None, created: date | None, stem: str) -> str:
@@ -295,9 +312,7 @@ class TextCaptureReader:
             )
             return
         media_type = f"text/plain; charset={decoded.encoding}"
-        result = parse_capture(
-            decoded.text, stem=source.stem, retrieved=context.retrieved_at.date()
-        )
+        result = parse_capture(decoded.text, stem=source.stem, retrieved=context.retrieved_at)
         if isinstance(result, Problem):
             yield Extracted(source.name, self.name, self.version, data, media_type, problem=result)
             return

@@ -11,6 +11,7 @@ import pytest
 from wirearchive.crawler.intake import Checker
 from wirearchive.crawler.readers import Extracted, ReadContext, Source
 from wirearchive.crawler.readers.text import READER
+from wirearchive.validators import RuleContext, Validator
 
 SAMPLE = Path(__file__).parents[2] / "data" / "sputnik-kz-2024-05-29.txt"
 HEADLINE = "В Астане министры обороны Казахстана и Беларуси подписали несколько соглашений"
@@ -162,3 +163,123 @@ def test_an_oversized_capture_is_refused_unread(tmp_path: Path) -> None:
     assert extracted.problem is not None
     assert extracted.problem.rule == "input.too-large"
     assert extracted.raw is None
+
+
+# --- dates from the page's own date lines (issue 10) ----------------------------------
+
+CAPTURES = SAMPLE.parent / "dated-captures"
+CAPTURED = datetime(2026, 12, 3, 9, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("name", "language", "located", "first", "version"),
+    [
+        ("ap-en-2024-10-08", "en", "Washington", "2024-10-08T18:47:00Z", "2024-10-08T18:47:00Z"),
+        ("afp-fr-2024-09-12", "fr", "Paris", "2024-09-12T14:12:00Z", "2024-09-12T16:40:00Z"),
+        ("dpa-de-2024-12-03", "de", "Berlin", "2024-12-03T10:15:00Z", "2024-12-03T10:15:00Z"),
+        ("aa-tr-2024-12-03", "tr", "Ankara", "2024-12-03T07:15:00Z", "2024-12-03T09:40:00Z"),
+        (
+            "kazinform-ru-2024-08-07",
+            "ru",
+            "Астана",
+            "2024-08-07T11:20:00Z",
+            "2024-08-07T11:20:00Z",
+        ),
+        ("efe-es-2024-03-05", "es", "Madrid", "2024-03-05T08:30:00Z", "2024-03-05T08:30:00Z"),
+        ("ansa-it-2024-06-04", "it", "Roma", "2024-06-04T09:12:00Z", "2024-06-04T11:30:00Z"),
+        (
+            "ukrinform-uk-2024-11-12",
+            "uk",
+            "Київ",
+            "2024-11-12T18:40:00Z",
+            "2024-11-12T18:40:00Z",
+        ),
+    ],
+)
+def test_a_dateline_without_a_date_takes_the_page_date(
+    name: str, language: str, located: str, first: str, version: str
+) -> None:
+    path = CAPTURES / f"{name}.txt"
+    (extracted,) = _read(path, retrieved_at=CAPTURED)
+    item = extracted.item
+    assert item is not None
+    assert (item["language"], item["located"]) == (language, located)
+    assert (item["firstCreated"], item["contentCreated"]) == (first, first)
+    assert item["versionCreated"] == version
+    report = Validator("profile").validate(item)
+    assert report.valid, [p.message for p in report.errors]
+    # The date lines went into the times: none is left in the text of the item.
+    text = orjson.dumps(item).decode()
+    for line in path.read_text("utf-8").splitlines()[1:3]:
+        if any(ch.isdigit() for ch in line):
+            assert line not in text
+    assert "text.date-assumed" not in [w.rule for w in extracted.warnings]
+    assert "dates" in [s["name"] for s in extracted.steps]
+
+
+@pytest.mark.parametrize(
+    ("captured", "expected"),
+    [
+        (datetime(2026, 12, 30, 12, tzinfo=UTC), "2025-12-31T00:00:00Z"),  # the day before
+        (datetime(2026, 12, 31, 12, tzinfo=UTC), "2026-12-31T00:00:00Z"),  # the day itself
+        (datetime(2027, 1, 2, 8, tzinfo=UTC), "2026-12-31T00:00:00Z"),  # after New Year
+    ],
+)
+def test_a_yearless_dateline_near_new_year_is_never_in_the_future(
+    captured: datetime, expected: str
+) -> None:
+    (extracted,) = _read(CAPTURES / "reuters-en-yearless.txt", retrieved_at=captured)
+    item = extracted.item
+    assert item is not None
+    assert item["firstCreated"] == expected
+    assert datetime.fromisoformat(item["versionCreated"]) <= captured
+    # Validated as at the capture time: time.future would flag a day after it.
+    report = Validator("profile", context=RuleContext(now=captured)).validate(item)
+    assert report.valid, [p.message for p in report.errors]
+    (warning,) = [w for w in extracted.warnings if w.rule == "dateline.year-assumed"]
+    assert expected[:4] in warning.message
+
+
+def test_a_yearless_dateline_takes_the_year_nearest_the_page_date(tmp_path: Path) -> None:
+    path = tmp_path / "reuters-new-year.txt"
+    path.write_text(
+        "Markets open the year higher\nPublished December 30, 2024\n"
+        "LONDON, Jan 2 (Reuters) - European shares rose in the first session of the year, "
+        "led by banks and miners, traders said.\n",
+        "utf-8",
+    )
+    (extracted,) = _read(path, retrieved_at=CAPTURED)
+    assert extracted.item is not None
+    assert extracted.item["firstCreated"] == "2025-01-02T00:00:00Z"
+    assert "dateline.year-assumed" not in [w.rule for w in extracted.warnings]
+    steps = {s["name"]: s.get("detail", "") for s in extracted.steps}
+    assert steps["year"].startswith("2025")
+
+
+def test_a_capture_with_no_date_anywhere_takes_the_capture_time() -> None:
+    (extracted,) = _read(CAPTURES / "dpa-de-undated.txt", retrieved_at=CAPTURED)
+    item = extracted.item
+    assert item is not None
+    assert "firstCreated" not in item
+    assert item["versionCreated"] == "2026-12-03T09:30:00Z"
+    assert item["uri"] == "urn:wirearchive:text:dpa:undated:dpa-de-undated"
+    (warning,) = [w for w in extracted.warnings if w.rule == "text.date-assumed"]
+    assert warning.path == ("versionCreated",)
+    assert "2026-12-03T09:30:00Z" in warning.message
+    report = Validator("profile").validate(item)
+    assert report.valid, [p.message for p in report.errors]
+
+
+def test_a_date_in_the_story_text_is_not_the_story_date(tmp_path: Path) -> None:
+    path = tmp_path / "dpa-text-date.txt"
+    path.write_text(
+        "Gericht vertagt Urteil\n"
+        "Leipzig (dpa) - Das Bundesverwaltungsgericht hat sein Urteil vertagt.\n"
+        "Am 3. Dezember 2024 soll nun verkündet werden, teilte ein Sprecher mit.\n",
+        "utf-8",
+    )
+    (extracted,) = _read(path, retrieved_at=CAPTURED)
+    assert extracted.item is not None
+    assert "firstCreated" not in extracted.item
+    assert "text.date-assumed" in [w.rule for w in extracted.warnings]
+    assert "<p>Am 3. Dezember 2024 soll" in extracted.item["bodies"][0]["value"]
