@@ -128,7 +128,8 @@ def _canonical_agency(written: str) -> tuple[str, str | None] | None:
     exact = _ALIASES.get(_fold(written))
     if exact is not None:
         return exact
-    words = [word.strip(".,:;\"'«»") for word in written.split()]
+    # "dpa/lno" is dpa's regional desk: the agency is the part before the slash.
+    words = [word.strip(".,:;\"'«»") for word in re.split(r"[\s/]+", written)]
     for size in (3, 2, 1):
         for start in range(len(words) - size + 1):
             found = _ALIASES.get(_fold(" ".join(words[start : start + size])))
@@ -170,6 +171,21 @@ _MONTHS: Final[Mapping[str, Mapping[str, int]]] = MappingProxyType(
             **dict.fromkeys(["жовтня", "жовт"], 10),
             **dict.fromkeys(["листопада", "лист"], 11),
             **dict.fromkeys(["грудня", "груд"], 12),
+        },
+        # Belarusian: genitive, as in "3 снежня".
+        "be": {
+            **dict.fromkeys(["студзеня", "студз"], 1),
+            **dict.fromkeys(["лютага", "лют"], 2),
+            **dict.fromkeys(["сакавіка", "сак"], 3),
+            **dict.fromkeys(["красавіка", "крас"], 4),
+            "мая": 5,
+            **dict.fromkeys(["чэрвеня", "чэрв"], 6),
+            **dict.fromkeys(["ліпеня", "ліп"], 7),
+            **dict.fromkeys(["жніўня", "жн"], 8),
+            **dict.fromkeys(["верасня", "вер"], 9),
+            **dict.fromkeys(["кастрычніка", "кастр"], 10),
+            **dict.fromkeys(["лістапада", "ліст"], 11),
+            **dict.fromkeys(["снежня", "снеж"], 12),
         },
         # Kazakh: "29 мамыр", "2024 жылғы 29 мамыр".
         "kk": {
@@ -261,6 +277,21 @@ _MONTHS: Final[Mapping[str, Mapping[str, int]]] = MappingProxyType(
             **dict.fromkeys(["novembre", "nov"], 11),
             **dict.fromkeys(["décembre", "déc"], 12),
         },
+        # Portuguese, Lusa's "5 dez": full names and three letters.
+        "pt": {
+            **dict.fromkeys(["janeiro", "jan"], 1),
+            **dict.fromkeys(["fevereiro", "fev"], 2),
+            **dict.fromkeys(["março", "mar"], 3),
+            **dict.fromkeys(["abril", "abr"], 4),
+            **dict.fromkeys(["maio", "mai"], 5),
+            **dict.fromkeys(["junho", "jun"], 6),
+            **dict.fromkeys(["julho", "jul"], 7),
+            **dict.fromkeys(["agosto", "ago"], 8),
+            **dict.fromkeys(["setembro", "set"], 9),
+            **dict.fromkeys(["outubro", "out"], 10),
+            **dict.fromkeys(["novembro", "nov"], 11),
+            **dict.fromkeys(["dezembro", "dez"], 12),
+        },
         # Turkish: "29 Mayıs".
         "tr": {
             "ocak": 1,
@@ -280,7 +311,9 @@ _MONTHS: Final[Mapping[str, Mapping[str, int]]] = MappingProxyType(
 )
 
 # Order in which languages sharing a month name ("may", "mai", "set") are preferred.
-_LANGUAGE_PREFERENCE: Final = ("en", "ru", "fr", "de", "es", "it", "tr", "uk", "kk")
+_LANGUAGE_PREFERENCE: Final = (
+    "en", "ru", "fr", "de", "es", "it", "tr", "uk", "kk", "be", "pt",
+)  # fmt: skip
 
 
 def _month_index() -> dict[str, tuple[int, tuple[str, ...]]]:

@@ -97,6 +97,8 @@ _HAS_TIME: Final = re.compile(
 _HAS_YEAR: Final = re.compile(
     r"(?<!\d)(?:19|20)\d{2}(?!\d)|(?<!\d)\d{1,2}[./]\d{1,2}[./]\d{2}(?!\d)"
 )
+#: A place before a bare date, as agencies' pages write it: "Bogotá, 14 de noviembre de 2024".
+_PLACE: Final = re.compile(r"^[^\W\d_][^\W\d_ .'-]*(?:[ .'-]+[^\W\d_]+){0,3},\s*(?=\d)")
 _DOTTED: Final = re.compile(r"(?<!\d)\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})(?!\d)")
 _WORDS: Final = re.compile(r"[^\W\d_]+")
 #: Zone names dateparser does not know, as it writes them.
@@ -285,6 +287,10 @@ def find_page_dates(
         parsed: list[PageDate] = []
         for kind, anchor, text in segments:
             moment = _parse(text, _languages(text, anchor, language), retrieved)
+            placed = _PLACE.match(text) if moment is None and kind == "date" else None
+            if placed is not None:
+                text = text[placed.end() :]
+                moment = _parse(text, _languages(text, anchor, language), retrieved)
             if moment is None:
                 break
             has_zone = moment.tzinfo is not None and moment.utcoffset() is not None

@@ -27,6 +27,22 @@ class Case(NamedTuple):
 
 
 CASES: tuple[Case, ...] = (
+    # Belarusian months, dpa's regional desks, Lusa's Portuguese months
+    Case(
+        "МІНСК, 3 снежня (БЕЛТА) – У Мінску адкрылася новая станцыя.",
+        "Мінск", 12, 3, None, "BelTA", "(БЕЛТА)", "be",
+        "У Мінску адкрылася новая станцыя.",
+    ),
+    Case(
+        "Hamburg (dpa/lno) - Der Hafen meldet mehr Umschlag.",
+        "Hamburg", None, None, None, "dpa", "(dpa/lno)", "de",
+        "Der Hafen meldet mehr Umschlag.",
+    ),
+    Case(
+        "PORTO, 12 out (Lusa) - A Câmara aprovou o orçamento.",
+        "Porto", 10, 12, None, "Lusa", "(Lusa)", "pt",
+        "A Câmara aprovou o orçamento.",
+    ),
     # Reuters
     Case(
         "LONDON, May 29 (Reuters) - Oil prices rose on Wednesday.",

@@ -49,6 +49,8 @@ LINES = [
     ("Güncelleme: 04.12.2024 11:30 GMT+3", "updated", "2024-12-04T08:30:00Z", "tz"),
     ("2024年12月3日 10:20", "date", "2024-12-03T10:20:00Z", "t"),
     ("发布时间：2024-12-03 08:15", "published", "2024-12-03T08:15:00Z", "t"),
+    # A place before the date, as EFE's pages write it.
+    ("Bogotá, 14 de noviembre de 2024 - 17:45 GMT", "date", "2024-11-14T17:45:00Z", "tz"),
 ]
 
 
