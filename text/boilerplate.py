@@ -82,9 +82,6 @@ class Verdict:
     reason: str
 
 
-_OPEN = Verdict(-1, "", True, "not judged yet")
-
-
 @dataclass(frozen=True)
 class Boilerplate:
     """The verdicts on every line, with the language and the stoplist jusText used."""
@@ -92,6 +89,8 @@ class Boilerplate:
     verdicts: tuple[Verdict, ...]
     language: str | None
     stoplist: str | None
+    #: How many lines the lexicon and the layout left for jusText to decide.
+    open_lines: int = 0
 
     @property
     def story(self) -> list[str]:
@@ -105,8 +104,11 @@ class Boilerplate:
     def method(self) -> str:
         """How jusText ran, for a provenance step."""
         if self.stoplist is None:
-            return f"jusText {_VERSION}, language-independent ({self.language or 'unknown'})"
-        return f"jusText {_VERSION}, {self.stoplist} stoplist ({self.language})"
+            how = f"language-independent ({self.language or 'language unknown'})"
+        else:
+            how = f"{self.stoplist} stoplist ({self.language})"
+        left = f"the {self.open_lines} lines the lexicon and the layout left open"
+        return f"jusText {_VERSION}, {how}, on {left}"
 
 
 def _dense(lines: Sequence[str], language: str | None) -> bool:
@@ -119,7 +121,7 @@ def _dense(lines: Sequence[str], language: str | None) -> bool:
 
 def _long(line: str) -> bool:
     """Long enough to be a lead: six words, or twenty characters of a dense script."""
-    return len(line.split()) >= 6 or (len(line) >= 20 and not line.isascii() and " " not in line)
+    return len(line.split()) >= 6 or (len(line) >= 20 and _dense([line], None))
 
 
 def stoplist_name(language: str | None) -> str | None:
@@ -220,17 +222,21 @@ def classify(
         if lead is not None and headline is not None and lead > headline and _long(lines[lead]):
             mark(lead, True, "lead (the line before the dateline)")
 
+    def _paragraph(indices: range) -> bool:
+        """Whether the nearest line in `indices` that is not chrome is a paragraph."""
+        for j in indices:
+            if j in verdicts and not verdicts[j].story:
+                continue
+            return j == body_start or is_sentence(lines[j])
+        return False
+
     def _between_paragraphs(index: int) -> bool:
         """A subheading: the nearest lines that are not chrome on both sides are sentences."""
-        left = (j for j in range(index - 1, -1, -1) if verdicts.get(j, _OPEN).story)
-        right = (j for j in range(index + 1, len(lines)) if verdicts.get(j, _OPEN).story)
-        return all(
-            (j := next(side, None)) is not None and (j == body_start or is_sentence(lines[j]))
-            for side in (left, right)
-        )
+        return _paragraph(range(index - 1, -1, -1)) and _paragraph(range(index + 1, len(lines)))
 
     # 3. jusText on what is left open.
-    if any(i not in verdicts for i in range(len(lines))):
+    left_open = sum(1 for i in range(len(lines)) if i not in verdicts)
+    if left_open:
         classes = _justext_classes(lines, stoplist, language)
         for i in range(len(lines)):
             if i in verdicts:
@@ -246,4 +252,4 @@ def classify(
                 mark(i, True, f"a date line before the body (jusText: {kind})")
             else:
                 mark(i, False, f"jusText: {kind}, not a sentence")
-    return Boilerplate(tuple(verdicts[i] for i in range(len(lines))), language, stoplist)
+    return Boilerplate(tuple(verdicts[i] for i in range(len(lines))), language, stoplist, left_open)
