@@ -11,7 +11,7 @@ import pytest
 from wirearchive.text.boilerplate import STOPLISTS, classify, stoplist_name
 from wirearchive.text.dateline import parse_dateline
 
-CAPTURES = Path(__file__).parents[1] / "data" / "captures"
+CAPTURES = Path(__file__).parents[1] / "data" / "chrome-captures"
 EXPECTED: dict[str, dict[str, Any]] = json.loads(
     (CAPTURES / "chrome.json").read_text(encoding="utf-8")
 )

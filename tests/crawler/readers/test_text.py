@@ -291,7 +291,7 @@ def test_a_date_in_the_story_text_is_not_the_story_date(tmp_path: Path) -> None:
 
 # --- captures in eleven languages ---------------------------------------------------------
 
-CHROME_CAPTURES = Path(__file__).parents[2] / "data" / "captures"
+CHROME_CAPTURES = SAMPLE.parent / "chrome-captures"
 CHROME: dict[str, dict[str, Any]] = orjson.loads((CHROME_CAPTURES / "chrome.json").read_bytes())
 
 
