@@ -12,7 +12,9 @@ The shape, as in Sputnik's, TASS's or Kazinform's pages saved from a browser::
     Лента новостей                           chrome: everything after it is the page's
     0                                        a counter
 
-The reader removes the chrome (in Russian, Kazakh and English), turns the photo block into
+The reader removes the chrome (`wirearchive.text.boilerplate`: the chrome lexicon in eleven
+languages, the layout and jusText), refuses a capture that is nothing else
+(``body.chrome-only``), turns the photo block into
 a picture association, the lead into a description, the dateline into `located`, a date
 and an info source, and the paragraphs into the body. Each decision is a provenance step.
 
@@ -32,7 +34,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from wirearchive import __version__
-from wirearchive.text.chrome import is_chrome_line, starts_page_tail
+from wirearchive.text.boilerplate import Verdict, classify
+from wirearchive.text.chrome import chrome_reason, is_chrome_line
 from wirearchive.text.dateline import Dateline, parse_dateline
 from wirearchive.text.dates import (
     PageDate,
@@ -86,17 +89,36 @@ def _slug(text: str) -> str:
     return _SLUG.sub("-", ascii_text).strip("-") or "item"
 
 
-def _strip_chrome(lines: list[str]) -> tuple[list[str], list[str]]:
-    kept, removed = [], []
-    for index, line in enumerate(lines):
-        if starts_page_tail(line):
-            removed += lines[index:]
+def _layout(lines: list[str]) -> tuple[set[int], int | None]:
+    """The photo block's lines and the dateline's, found before the chrome goes, so that
+    the boilerplate judge leaves them to the reader."""
+    headline = next((i for i, line in enumerate(lines) if chrome_reason(line) is None), None)
+    if headline is None:
+        return set(), None
+    photo: set[int] = set()
+    for index in range(headline + 1, min(headline + 6, len(lines))):
+        if _PHOTO_CREDIT.match(lines[index]):
+            photo.add(index)
+            if index + 1 < len(lines) and _PHOTO_LINE.match(lines[index + 1]):
+                photo.add(index + 1)
             break
-        if is_chrome_line(line):
-            removed.append(line)
-        else:
-            kept.append(line)
-    return kept, removed
+    dateline = next(
+        (
+            i
+            for i in range(headline + 1, len(lines))
+            if i not in photo and not is_chrome_line(lines[i]) and parse_dateline(lines[i])
+        ),
+        None,
+    )
+    return photo, dateline
+
+
+def _strip_chrome(lines: list[str]) -> tuple[list[str], list[Verdict], str]:
+    """The story's lines, the chrome's (each with why) and how jusText was run."""
+    photo, dateline = _layout(lines)
+    judged = classify(lines, keep=photo, body_start=dateline)
+    removed = [verdict for verdict in judged.verdicts if not verdict.story]
+    return judged.story, removed, judged.method
 
 
 def parse_capture(text: str, *, stem: str, retrieved: date | datetime) -> Capture | Problem:
@@ -114,20 +136,27 @@ def parse_capture(text: str, *, stem: str, retrieved: date | datetime) -> Captur
     captured = _capture_time(retrieved)
     page_dates, date_notes = _page_dates(lines, captured)
     date_lines = list(dict.fromkeys(lines[p.line] for p in page_dates))
-    lines, removed = _strip_chrome(lines)
+    lines, removed, method = _strip_chrome(lines)
     capture = Capture(item={})
     if removed:
-        shown = ", ".join(repr(r[:30]) for r in removed[:6])
-        capture.steps.append(step("chrome", f"removed {len(removed)} lines: {shown}"))
+        shown = ", ".join(f"{r.text[:30]!r} ({r.reason})" for r in removed[:6])
+        more = f" and {len(removed) - 6} more" if len(removed) > 6 else ""
+        capture.steps.append(
+            step("chrome", f"removed {len(removed)} lines: {shown}{more}; {method}")
+        )
     if date_lines:  # the page's date lines are read into the times, not kept as text
         lines = [line for line in lines if line not in date_lines]
         shown = ", ".join(repr(line) for line in date_lines)
         capture.steps.append(step("dates", f"date lines read: {shown}"))
-    if len(lines) < 2:
+    if len(lines) < 2 and removed:
+        shown = ", ".join(repr(r.text[:30]) for r in removed[:4])
         return Problem(
-            rule="text.no-story",
-            message="no headline and body left once the page chrome was removed",
+            rule="body.chrome-only",
+            message=f"the capture holds only page chrome{' and a headline' if lines else ''}: "
+            f"{len(removed)} lines ({shown})",
         )
+    if len(lines) < 2:
+        return Problem(rule="text.no-story", message="only one line: no headline and body")
     headline, rest = lines[0], lines[1:]
     picture, rest = _photo_block(rest, capture)
     index, dateline = next(

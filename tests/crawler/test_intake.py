@@ -894,3 +894,37 @@ def test_an_iptc_7901_kill_message_withdraws_the_story_it_names(
     assert latest["withdrawn"]["pubStatus"] == "canceled"
     assert latest["item"]["headlines"][0]["value"] == "Rail freight strike ends after two days"
     assert verify(store).ok
+
+
+def test_chrome_only_pages_are_quarantined_as_body_chrome_only(
+    store: Store, tmp_path: Path
+) -> None:
+    # An HTML page whose article is a share bar and a newsletter box (the reader makes an
+    # item; the profile's rule refuses it) and a text capture of chrome only (the reader
+    # refuses it), in Turkish and Ukrainian; the seed capture beside them is archived.
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    (inputs / "aa.html").write_text(
+        '<!DOCTYPE html><html lang="tr"><head><meta charset="utf-8">'
+        "<title>Mersin Limanı'nda konteyner trafiği arttı - Örnek</title>"
+        '<link rel="canonical" href="https://news.example/tr/2024/05/29/liman.html">'
+        '<meta property="article:published_time" content="2024-05-29T10:15:00+03:00">'
+        "</head><body><h1>Mersin Limanı'nda konteyner trafiği arttı</h1><article>"
+        "<p>Paylaş</p><p>Twitter</p><p>Yazdır</p><p>E-bültenimize abone olun, günün en "
+        "önemli haberleri her sabah e-posta kutunuza gelsin</p><p>Abone ol</p>"
+        "</article></body></html>",
+        "utf-8",
+    )
+    (inputs / "ukrinform.txt").write_text(
+        "Поділитися\nПідписуйтесь на наш Telegram-канал\nЧитайте також\n"
+        "Укренерго попередило про графіки відключень\nРедактор: Олена Коваль\n",
+        "utf-8",
+    )
+    shutil.copy(EXAMPLES / "sputnik-kz-2024-05-29.txt", inputs / "seed.txt")
+    manifest, results = _ingest(store, inputs)
+    assert manifest["counts"]["new"] == 1
+    assert manifest["counts"]["quarantined"] == 2
+    reasons = {Path(r.path).name: r.reason for r in results if r.reason}
+    assert set(reasons) == {"aa.html", "ukrinform.txt"}
+    assert all("body.chrome-only" in (reason or "") for reason in reasons.values())
+    assert manifest["validation"]["body.chrome-only"]["errors"] == 2

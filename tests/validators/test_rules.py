@@ -389,6 +389,76 @@ def test_body_with_the_word_share_is_not_chrome(text: str) -> None:
     assert "body.chrome-only" not in _rules_of(_en(bodies=_body(text)))
 
 
+#: A headline, a body of share bar and newsletter box, and a story body, per language.
+CHROME_PAGES = {
+    "ru": ("Курс тенге укрепился на торгах в среду",
+           "Поделиться\nПодписывайтесь на нас в Telegram\nЧитайте также\n"
+           "Нефть подорожала на 2%\nРедакция:",
+           "Курс тенге укрепился, сообщили на бирже. Подписаться на рассылку можно на сайте."),
+    "kk": ("Қазақстан астық экспортын арттырды", "Бөлісу\nЖазылу\nЖаңалықтар таспасы",
+           "Биыл Қазақстаннан 5 миллион тонна астық экспортталды, деп хабарлады министрлік."),
+    "en": ("Wheat exports rise for a third month",
+           "Share on Facebook\nFollow us on X\nSign up for our Morning Bid newsletter\n"
+           "Enditem\nRelated Stories\nEgypt buys wheat in direct deal",
+           "Exports rose for a third month, traders said. Shares in grain firms rose."),
+    "de": ("Bahn kündigt neue Sprinter an",
+           "Artikel teilen\nFolgen Sie uns auf Instagram\nAbonnieren Sie unseren Newsletter\n"
+           "jdm/dpa\nMehr zum Thema\nBahn-Chef verteidigt Preiserhöhung",
+           "Die Bahn will die Kosten mit dem Bund teilen, sagte ein Sprecher am Mittwoch."),
+    "fr": ("Le gel frappe les vignes de Bourgogne",
+           "Partager sur Facebook\nAbonnez-vous à notre newsletter\n© AFP\nLire aussi\n"
+           "Sécheresse : les nappes au plus bas",
+           "Les viticulteurs vont partager les pertes, a indiqué la chambre d'agriculture."),
+    "es": ("Cataluña levanta las restricciones de agua",
+           "Compartir en WhatsApp\nSíguenos en Telegram\nSuscríbete a nuestro boletín\n"
+           "(c) Agencia EFE\nLea también\nEl Ebro recupera caudal",
+           "El Govern decidió compartir los datos de los embalses con los municipios."),
+    "it": ("Sciopero dei treni venerdì",
+           "Condividi su Facebook\nSeguici su Telegram\nIscriviti alla newsletter\n"
+           "RIPRODUZIONE RISERVATA © Copyright ANSA\nLeggi anche\nMeteo, arriva il caldo",
+           "I sindacati condividono la protesta e chiedono nuove assunzioni."),
+    "tr": ("Mersin Limanı'nda konteyner trafiği arttı",
+           "Haberi paylaş\nBizi Twitter'dan takip edin\nE-bültenimize abone olun\n"
+           "(Yazan: Ahmet Yılmaz)\nİlgili Haberler\nİhracatta mayıs rekoru bekleniyor",
+           "Liman yönetimi, verileri kamuoyuyla paylaşacaklarını söyledi."),
+    "uk": ("Уряд виділив кошти на відновлення ТЕЦ",
+           "Поділитися\nПідписуйтесь на наш Telegram-канал\nРедактор: Олена Коваль\n"
+           "Читайте також\nУкренерго попередило про графіки відключень",
+           "Уряд ухвалив рішення виділити кошти, повідомив прем'єр-міністр у середу."),
+    "be": ("На Гомельшчыне пачалася нарыхтоўка кармоў",
+           "Падзяліцца\nПадпісвайцеся на наш канал у Telegram\nРэдактар: Ганна Мароз\n"
+           "Чытайце таксама\nСяўба яравых у краіне завершана",
+           "Аграрыі вобласці пачалі першы ўкос траў, паведамілі ў камітэце."),
+    "zh": ("中哈两国同意扩大铁路货运合作",
+           "分享到：微信 微博 QQ空间\n关注我们的微信公众号\n（完）\n【责任编辑：王磊】\n"
+           "相关新闻\n中欧班列今年开行突破一万列",
+           "中国和哈萨克斯坦同意进一步扩大两国间的铁路货运合作，双方将分享通关数据。"),
+}  # fmt: skip
+
+
+def _in(language: str, headline: str, body: str) -> dict[str, Any]:
+    return _en(language=language, headlines=[{"role": "main", "value": headline}],
+               bodies=_body(body))  # fmt: skip
+
+
+@pytest.mark.parametrize("language", sorted(CHROME_PAGES))
+def test_body_chrome_only_in_each_language(language: str) -> None:
+    headline, chrome, _story = CHROME_PAGES[language]
+    problem = _only(_validate(_in(language, headline, chrome)), "body.chrome-only")
+    assert problem.severity is Severity.ERROR
+    assert problem.json_path == "$.bodies[0].value"
+    html_body = "".join(f"<p>{line}</p>" for line in chrome.splitlines())
+    assert "body.chrome-only" in _rules_of(_in(language, headline, html_body))
+
+
+@pytest.mark.parametrize("language", sorted(CHROME_PAGES))
+def test_a_story_in_each_language_with_chrome_words_is_not_chrome(language: str) -> None:
+    headline, chrome, story = CHROME_PAGES[language]
+    assert "body.chrome-only" not in _rules_of(_in(language, headline, story))
+    # A story with the share bar left in is not chrome-only either.
+    assert "body.chrome-only" not in _rules_of(_in(language, headline, f"{chrome}\n{story}"))
+
+
 def test_body_the_whole_sample_capture_is_not_chrome() -> None:
     item = _ru(bodies=_body(SAMPLE.read_text(encoding="utf-8")))
     assert "body.chrome-only" not in _rules_of(item)

@@ -395,3 +395,94 @@ def test_the_reader_modules_import_each_other_without_a_cycle() -> None:
     assert graph["__init__"] >= {"reader", "page"}
     order = list(graphlib.TopologicalSorter(graph).static_order())  # raises on a cycle
     assert order.index("page") < order.index("decode") < order.index("reader")
+
+
+# --- pages whose article is only a share bar and a newsletter box ----------------------
+
+#: Per language: a headline, a share bar and a newsletter box, as sites write them.
+CHROME_ONLY = {
+    "ru": ("Курс тенге укрепился на торгах в среду", ["Поделиться", "ВКонтакте", "Telegram"],
+           ["Подписывайтесь на нашу рассылку и получайте главные новости дня каждое утро",
+            "Подписаться"]),
+    "kk": ("Қазақстан астық экспортын арттырды", ["Бөлісу", "Telegram", "WhatsApp"],
+           ["Жазылу", "Бізге жазылыңыз және күн сайын ең маңызды жаңалықтарды алыңыз"]),
+    "en": ("Wheat exports rise for a third month", ["Share", "Facebook", "X", "Email"],
+           ["Sign up for our Morning Bid newsletter and get the day's markets news in your "
+            "inbox", "Subscribe"]),
+    "de": ("Bahn kündigt neue Sprinter an", ["Teilen", "Artikel teilen", "Drucken"],
+           ["Abonnieren Sie unseren Newsletter und erhalten Sie jeden Morgen die wichtigsten "
+            "Nachrichten", "Jetzt anmelden"]),
+    "fr": ("Le gel frappe les vignes de Bourgogne", ["Partager", "Facebook", "Imprimer"],
+           ["Inscrivez-vous à notre newsletter pour recevoir chaque matin l'essentiel de "
+            "l'actualité", "S'abonner"]),
+    "es": ("Cataluña levanta las restricciones de agua", ["Compartir", "WhatsApp", "Imprimir"],
+           ["Suscríbete a nuestro boletín y recibe cada mañana las noticias más importantes "
+            "del día", "Suscribirse"]),
+    "it": ("Sciopero dei treni venerdì", ["Condividi", "Facebook", "Stampa"],
+           ["Iscriviti alla newsletter per ricevere ogni mattina le notizie più importanti "
+            "della giornata", "Iscriviti"]),
+    "tr": ("Mersin Limanı'nda konteyner trafiği arttı", ["Paylaş", "Twitter", "Yazdır"],
+           ["E-bültenimize abone olun, günün en önemli haberleri her sabah e-posta kutunuza "
+            "gelsin", "Abone ol"]),
+    "uk": ("Уряд виділив кошти на відновлення ТЕЦ", ["Поділитися", "Facebook", "Telegram"],
+           ["Підписуйтесь на нашу розсилку, щоб щоранку отримувати головні новини дня",
+            "Підписатися"]),
+    "be": ("На Гомельшчыне пачалася нарыхтоўка кармоў", ["Падзяліцца", "Telegram", "Друкаваць"],
+           ["Падпісвайцеся на нашу рассылку, каб кожную раніцу атрымліваць галоўныя навіны дня",
+            "Падпісацца"]),
+    "zh": ("中哈两国同意扩大铁路货运合作", ["分享到：微信 微博 QQ空间", "打印"],
+           ["订阅新华社每日新闻简报，每天早上第一时间获取最重要的新闻资讯",
+            "关注我们的微信公众号"]),
+}  # fmt: skip
+
+#: A first paragraph for each page, to show the rule leaves a real story alone.
+STORY_PARAGRAPH = {
+    "ru": "Курс тенге к доллару укрепился на утренних торгах в среду, следует из данных биржи.",
+    "kk": "Биыл төрт айда Қазақстаннан 5 миллион тоннадан астам астық экспортталды.",
+    "en": "Exports of wheat from Black Sea ports rose for a third month, traders said.",
+    "de": "Die Deutsche Bahn will vom Dezember an mehr schnelle Züge fahren lassen.",
+    "fr": "Le gel a endommagé de nombreuses vignes, selon la chambre d'agriculture.",
+    "es": "El Gobierno catalán levanta parte de las restricciones de agua vigentes.",
+    "it": "Venerdì i treni regionali potrebbero subire cancellazioni per uno sciopero.",
+    "tr": "Mersin Limanı'nda elleçlenen konteyner miktarı yüzde 15 arttı.",
+    "uk": "Уряд ухвалив рішення виділити кошти на відновлення Харківської ТЕЦ.",
+    "be": "Аграрыі Гомельскай вобласці пачалі першы ўкос шматгадовых траў.",
+    "zh": "中国和哈萨克斯坦29日同意进一步扩大两国间的铁路货运合作。",
+}
+
+
+def chrome_page(language: str, story: str | None = None) -> bytes:
+    """A page in `language` whose article holds the share bar and newsletter box only."""
+    headline, share, box = CHROME_ONLY[language]
+    paragraphs = "".join(f"<p>{line}</p>" for line in [*share, *box])
+    if story:
+        paragraphs = f"<p>{story}</p>{paragraphs}"
+    return (
+        f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8">'
+        f"<title>{headline} - Example</title>"
+        f'<link rel="canonical" href="https://news.example/{language}/2024/05/29/story.html">'
+        '<meta property="article:published_time" content="2024-05-29T10:15:00+02:00">'
+        f"</head><body><h1>{headline}</h1><article>{paragraphs}</article></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize("language", sorted(CHROME_ONLY))
+def test_a_page_of_share_bar_and_newsletter_box_is_refused_as_chrome_only(
+    language: str, validator: Validator
+) -> None:
+    item = _item(extract_page(chrome_page(language), path=f"{language}.html"))
+    body = _body(item)
+    assert CHROME_ONLY[language][2][0] in body  # trafilatura kept the box as the article
+    errors = validator.validate(item).errors
+    assert [e.rule for e in errors] == ["body.chrome-only"]
+    assert errors[0].json_path == "$.bodies[0].value"
+
+
+@pytest.mark.parametrize("language", sorted(CHROME_ONLY))
+def test_the_same_page_with_a_story_paragraph_is_not_chrome_only(
+    language: str, validator: Validator
+) -> None:
+    page = chrome_page(language, STORY_PARAGRAPH[language])
+    item = _item(extract_page(page, path=f"{language}.html"))
+    assert STORY_PARAGRAPH[language] in _body(item)
+    assert "body.chrome-only" not in [e.rule for e in validator.validate(item).errors]

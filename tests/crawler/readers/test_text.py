@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,7 @@ import pytest
 from wirearchive.crawler.intake import Checker
 from wirearchive.crawler.readers import Extracted, ReadContext, Source
 from wirearchive.crawler.readers.text import READER
+from wirearchive.text.dateline import parse_dateline
 from wirearchive.validators import RuleContext, Validator
 
 SAMPLE = Path(__file__).parents[2] / "data" / "sputnik-kz-2024-05-29.txt"
@@ -143,7 +146,8 @@ def test_english_and_kazakh_chrome_is_removed(tmp_path: Path) -> None:
         (b"\n\n   \n", "text.empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "input.binary"),
         ("В Астане".encode().decode("cp1251").encode() * 3, "input.mojibake"),
-        ("Подписаться\nЛента новостей\n".encode(), "text.no-story"),
+        ("Подписаться\nЛента новостей\n".encode(), "body.chrome-only"),
+        ("Только заголовок\n".encode(), "text.no-story"),
     ],
 )
 def test_bad_captures_are_problems_not_items(tmp_path: Path, content: bytes, rule: str) -> None:
@@ -283,3 +287,64 @@ def test_a_date_in_the_story_text_is_not_the_story_date(tmp_path: Path) -> None:
     assert "firstCreated" not in extracted.item
     assert "text.date-assumed" in [w.rule for w in extracted.warnings]
     assert "<p>Am 3. Dezember 2024 soll" in extracted.item["bodies"][0]["value"]
+
+
+# --- captures in eleven languages ---------------------------------------------------------
+
+CHROME_CAPTURES = SAMPLE.parent / "chrome-captures"
+CHROME: dict[str, dict[str, Any]] = orjson.loads((CHROME_CAPTURES / "chrome.json").read_bytes())
+
+
+def _capture_lines(name: str) -> list[str]:
+    text = (CHROME_CAPTURES / name).read_text(encoding="utf-8")
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("name", sorted(CHROME))
+def test_a_capture_in_each_language_keeps_its_story_and_loses_its_chrome(name: str) -> None:
+    chrome = CHROME[name]["chrome"]
+    story = [line for line in _capture_lines(name) if line not in chrome]
+    (extracted,) = _read(CHROME_CAPTURES / name)
+    item = extracted.item
+    assert item is not None, extracted.problem
+    assert item["headlines"] == [{"role": "main", "value": story[0]}]
+    body = item["bodies"][0]["value"]
+    dateline = next(i for i, line in enumerate(story) if i and parse_dateline(line))
+    paragraphs = re.findall(r"<p>(.*?)</p>", body)
+    assert paragraphs[1:] == [html.escape(line, quote=False) for line in story[dateline + 1 :]]
+    lead = story[1:dateline]
+    if lead:
+        assert item["descriptions"] == [{"role": "summary", "value": " ".join(lead)}]
+    described = [d["value"] for d in item.get("descriptions", [])]
+    for line in chrome:
+        assert html.escape(line, quote=False) not in paragraphs
+        assert line not in described
+    steps = {s["name"]: s.get("detail", "") for s in extracted.steps}
+    assert steps["chrome"].startswith(f"removed {len(chrome)} lines: ")
+    assert "jusText" in steps["chrome"]
+
+
+@pytest.mark.parametrize("name", sorted(CHROME))
+def test_a_capture_of_only_its_chrome_is_quarantined_as_chrome_only(
+    name: str, tmp_path: Path
+) -> None:
+    path = tmp_path / name
+    path.write_text("\n".join(CHROME[name]["chrome"]) + "\n", "utf-8")
+    (extracted,) = _read(path)
+    assert extracted.item is None
+    assert extracted.problem is not None
+    assert extracted.problem.rule == "body.chrome-only"
+    assert "only page chrome" in extracted.problem.message
+
+
+def test_a_headline_over_a_share_bar_is_chrome_only_too(tmp_path: Path) -> None:
+    path = tmp_path / "de.txt"
+    path.write_text(
+        "Bahn kündigt neue Sprinter an\nArtikel teilen\nDrucken\nMehr zum Thema\n"
+        "Bahn-Chef verteidigt Preiserhöhung\njdm/dpa\nAbonnieren Sie unseren Newsletter\n",
+        "utf-8",
+    )
+    (extracted,) = _read(path)
+    assert extracted.problem is not None
+    assert extracted.problem.rule == "body.chrome-only"
+    assert "and a headline" in extracted.problem.message
