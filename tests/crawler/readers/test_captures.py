@@ -199,7 +199,8 @@ def test_the_table_accounts_for_every_line(name: str) -> None:
     expected = TABLE[name]
     lines = _lines(name)
     start = next(i for i, line in enumerate(lines) if expected["first"] in line)
-    if lines[start].startswith(expected["first"]):  # the dateline stood on its own line
+    own_line = lines[start].startswith(expected["first"])  # the dateline stood alone
+    if own_line:
         start -= 1
     end = next(i for i, line in enumerate(lines) if line.endswith(expected["last"]))
     assert start < end
@@ -207,10 +208,13 @@ def test_the_table_accounts_for_every_line(name: str) -> None:
     lead = [expected["description"]] if "description" in expected else []
     others = [line for line in lines if line not in story]
     assert sorted(others) == sorted([expected["headline"], *lead, *expected["chrome"]])
-    first_paragraph = story[0][story[0].find(expected["first"]) :]
-    right = [expected["headline"], *lead, first_paragraph, *story[1:]]
+    paragraphs = story[1:] if own_line else [story[0], *story[1:]]
+    paragraphs[0] = paragraphs[0][paragraphs[0].index(expected["first"]) :]
+    right = [expected["headline"], *lead, *paragraphs]
     for chrome in expected["chrome"]:
         found = _chrome_in(chrome, right) or _chrome_in(chrome, lead, joined=True)
         assert not found, f"{chrome!r} would be found in the right reading"
-    assert datetime.fromisoformat(expected["retrieved"]).tzinfo is not None
-    assert expected["date"] <= expected["retrieved"][:10]
+    retrieved = datetime.fromisoformat(expected["retrieved"])
+    assert retrieved.tzinfo is not None
+    published = datetime.fromisoformat(f"{expected['date']}T{expected.get('time', '00:00')}Z")
+    assert published <= retrieved, "the story cannot be dated after its page was saved"
