@@ -80,7 +80,9 @@ def _bare_extraction(tree: HtmlElement, **settings: Any) -> Document | None:
     return found if isinstance(found, Document) else None
 
 
-def _extract_text(tree: HtmlElement, url: str, context: ReadContext, page: Page) -> _Text | None:
+def _extract_text(
+    tree: HtmlElement, url: str | None, context: ReadContext, page: Page
+) -> _Text | None:
     settings: dict[str, Any] = {
         "url": url,
         "with_metadata": True,
