@@ -23,7 +23,9 @@ Where each field comes from, best source first (every choice is a provenance ste
   saved twice gets the same id and an edited copy becomes its next version. A page with
   no article text is refused (``html.no-text``) with or without an address.
 - text: ``trafilatura`` in its precision mode, comments left out, tables kept, no links or
-  images; its default balance when precision keeps nothing. The body is ``text/html``:
+  images; its default balance when precision keeps nothing or less than half of what the
+  balanced reading keeps, and the lead (standfirst) precision dropped put back from the
+  balanced reading when the page's description confirms it. The body is ``text/html``:
   paragraphs, headings, lists, tables and quotes as trafilatura rebuilds them from a fixed
   set of tags without attributes (no scripts, styles, trackers), so the structure a
   plain-text body would lose (a table of results, a list) survives, as in the NITF, NewsML

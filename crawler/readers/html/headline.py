@@ -24,7 +24,7 @@ def _site_names(found: Structured, text: _Text, url: str | None) -> list[str]:
     names = [found.og_first("og:site_name"), text.sitename, found.meta.get("application-name")]
     publisher = found.resolve((found.article or {}).get("publisher"))
     names.append(_first(publisher))
-    host = urlsplit(url).hostname or "" if url else ""
+    host = (urlsplit(url).hostname or "") if url else ""
     names += [host, host.removeprefix("www."), host.removeprefix("www.").split(".")[0]]
     return [n for n in names if n]
 
