@@ -400,6 +400,13 @@ def test_headlines_in_other_scripts_are_transliterated(headline: str, slug: str)
     assert _minted(_retitled(ANONYMOUS, headline)).rsplit(":", 1)[1] == slug
 
 
+def test_a_long_headline_is_cut_to_whole_words_within_80_characters() -> None:
+    words = "Regional government asks for emergency funds to repair quay walls after storm"
+    slug = _minted(_retitled(ANONYMOUS, f"{words} {words}")).rsplit(":", 1)[1]
+    assert len(slug) <= 80
+    assert slug == "-".join(f"{words} {words}".lower().split()[: len(slug.split("-"))])
+
+
 def test_a_headline_in_ideographs_or_without_letters_is_hashed_never_empty() -> None:
     chinese = _minted(_retitled(ANONYMOUS, "俄罗斯小麦出口连续第三个月增长"))
     assert re.fullmatch(r"urn:wirearchive:html:ria-novosti:2024-05-29:sha256-[0-9a-f]{12}", chinese)
