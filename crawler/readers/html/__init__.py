@@ -14,9 +14,18 @@ Where each field comes from, best source first (every choice is a provenance ste
   browser noted when saving the page (``<!-- saved from url=... -->``), a ``<base href>``
   deeper than the front page. A canonical link to the front page is passed over when a
   deeper address exists (a misconfiguration that would make every article a version of the
-  home page). No address at all: ``html.no-url``; the reader never invents an identity.
+  home page). No address at all: an id minted from what identifies the story,
+  ``urn:wirearchive:html:<site>:<yyyy-mm-dd>:<headline slug>`` (the site from
+  ``og:site_name``, the schema.org publisher or the host of the head's links, else
+  ``unknown``; the day of ``firstCreated``, else ``undated``; the headline transliterated
+  to ASCII, or ``sha256-`` and 12 hex digits of the headline when it is in ideographs or
+  of the text when there is none), with an ``html.uri-minted`` warning: the same story
+  saved twice gets the same id and an edited copy becomes its next version. A page with
+  no article text is refused (``html.no-text``) with or without an address.
 - text: ``trafilatura`` in its precision mode, comments left out, tables kept, no links or
-  images; its default balance when precision keeps nothing. The body is ``text/html``:
+  images; its default balance when precision keeps nothing or less than half of what the
+  balanced reading keeps, and the lead (standfirst) precision dropped put back from the
+  balanced reading when the page's description confirms it. The body is ``text/html``:
   paragraphs, headings, lists, tables and quotes as trafilatura rebuilds them from a fixed
   set of tags without attributes (no scripts, styles, trackers), so the structure a
   plain-text body would lose (a table of results, a list) survives, as in the NITF, NewsML

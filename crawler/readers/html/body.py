@@ -1,7 +1,13 @@
-"""The article text: trafilatura's body as ``text/html`` and as plain text."""
+"""The article text: trafilatura's body as ``text/html`` and as plain text.
+
+trafilatura reads the page twice: in precision mode (the body, unless it keeps nothing or
+less than half of what the balanced mode keeps) and in its balanced mode (a second opinion,
+and the lead when precision dropped it and the page's description confirms it).
+"""
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 from dataclasses import dataclass
@@ -80,10 +86,73 @@ def _bare_extraction(tree: HtmlElement, **settings: Any) -> Document | None:
     return found if isinstance(found, Document) else None
 
 
-def _extract_text(tree: HtmlElement, url: str, context: ReadContext, page: Page) -> _Text | None:
+def _has_text(document: Document | None) -> bool:
+    return document is not None and bool((document.text or "").strip())
+
+
+def _blocks(document: Document) -> etree._Element | None:
+    """trafilatura's body as HTML: a ``<body>`` of paragraphs, headings, lists, tables."""
+    if document.body is None:
+        return None
+    return convert_to_html(document.body).find("body")
+
+
+def _fold(text: str) -> str:
+    return " ".join(html.unescape(text).split()).casefold().rstrip(" .…")
+
+
+def _block_text(element: etree._Element) -> str:
+    return _fold("".join(str(t) for t in element.itertext()))
+
+
+#: How much of the description and a paragraph must agree for one to confirm the other
+#: (descriptions are often the lead cut short with "…").
+_LEAD_PREFIX = 60
+_LEAD_MIN = 40
+
+
+def _restore_lead(kept: etree._Element, wider: etree._Element, description: str | None) -> bool:
+    """Put back the lead (standfirst) that precision mode dropped, when the page's own
+    description confirms it: a paragraph of the balanced extraction that comes before the
+    first paragraph precision kept and that the description starts, or starts with."""
+    wanted = _fold(description or "")
+    first = next((_block_text(e) for e in kept if _block_text(e)), None)
+    if len(wanted) < _LEAD_MIN or first is None:
+        return False
+    for element in wider:
+        text = _block_text(element)
+        if text == first:
+            return False
+        if len(text) >= _LEAD_MIN and (
+            text.startswith(wanted[:_LEAD_PREFIX]) or wanted.startswith(text[:_LEAD_PREFIX])
+        ):
+            lead = copy.deepcopy(element)
+            lead.tail = None
+            kept.insert(0, lead)
+            return True
+    return False
+
+
+#: Precision mode keeping less than this share of the balanced mode's text has most likely
+#: thrown the article away with its boilerplate (a page of short paragraphs, a list, a
+#: blog engine's markup): the balanced text is then the better guess.
+_PRECISION_SHARE = 0.5
+
+
+def _too_little(precise: Document | None, balanced: Document | None) -> bool:
+    if precise is None or balanced is None or not _has_text(balanced):
+        return False
+    return len(precise.text or "") < _PRECISION_SHARE * len(balanced.text or "")
+
+
+def _extract_text(
+    tree: HtmlElement,
+    url: str | None,
+    context: ReadContext,
+    page: Page,
+) -> _Text | None:
     settings: dict[str, Any] = {
         "url": url,
-        "with_metadata": True,
         # htmldate's original publication date, as `_dates` wants it: no later than the
         # capture, the whole page searched.
         "date_extraction_params": {
@@ -96,20 +165,33 @@ def _extract_text(tree: HtmlElement, url: str, context: ReadContext, page: Page)
         "include_images": False,
         "include_links": False,
     }
-    mode = "precision"
-    document = _bare_extraction(tree, favor_precision=True, **settings)
-    if document is None or not (document.text or "").strip():
-        mode = "balanced (precision kept nothing)"
-        document = _bare_extraction(tree, **settings)
-    if document is None or not (document.text or "").strip() or document.body is None:
+    precise = _bare_extraction(tree, favor_precision=True, with_metadata=True, **settings)
+    # The balanced text is a second opinion on how much is article; its metadata would be
+    # the same, so it is not read twice.
+    balanced = _bare_extraction(tree, with_metadata=not _has_text(precise), **settings)
+    document, mode = precise, "precision"
+    if not _has_text(precise):
+        document, mode = balanced, "balanced (precision kept nothing)"
+    elif _too_little(precise, balanced):
+        assert precise is not None
+        assert balanced is not None
+        document, mode = balanced, "balanced (precision kept less than half of its text)"
+        # trafilatura's metadata from the precision run (the same page, the same reading).
+        _copy_metadata(precise, balanced)
+    if document is None or not _has_text(document):
         return None
-    body = convert_to_html(document.body).find("body")
+    body = _blocks(document)
+    if body is None:
+        return None
+    if document is precise and precise is not None and balanced is not None:
+        wider = _blocks(balanced)
+        if wider is not None and _restore_lead(body, wider, precise.description):
+            mode += ", the lead the description confirms put back from the balanced text"
     fragment = ""
-    if body is not None:
-        # The body's own text and its children's tails are text too (a line after a <br>).
-        body.tail = None
-        whole = etree.tostring(body, method="html", encoding="unicode").strip()
-        fragment = whole.removeprefix("<body>").removesuffix("</body>").strip()
+    # The body's own text and its children's tails are text too (a line after a <br>).
+    body.tail = None
+    whole = etree.tostring(body, method="html", encoding="unicode").strip()
+    fragment = whole.removeprefix("<body>").removesuffix("</body>").strip()
     if not fragment:
         lines = (document.text or "").splitlines()
         fragment = "".join(f"<p>{html.escape(line)}</p>" for line in lines if line)
@@ -128,3 +210,11 @@ def _extract_text(tree: HtmlElement, url: str, context: ReadContext, page: Page)
         categories=list(document.categories or []),
         tags=list(document.tags or []),
     )
+
+
+_METADATA = ("title", "author", "sitename", "date", "description", "categories", "tags")
+
+
+def _copy_metadata(source: Document, target: Document) -> None:
+    for name in _METADATA:
+        setattr(target, name, getattr(source, name))

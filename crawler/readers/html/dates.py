@@ -69,7 +69,12 @@ def rfc3339(moment: datetime) -> str:
 
 
 def _dates(
-    found: Structured, text: _Text, url: str, tree: HtmlElement, context: ReadContext, page: Page
+    found: Structured,
+    text: _Text,
+    url: str | None,
+    tree: HtmlElement,
+    context: ReadContext,
+    page: Page,
 ) -> None:
     article = found.article or {}
     pg = found.page or {}
@@ -116,7 +121,7 @@ def _dates(
         page.item["versionCreated"] = first
 
 
-def _htmldate(tree: HtmlElement, url: str, *, max_date: str) -> date | None:
+def _htmldate(tree: HtmlElement, url: str | None, *, max_date: str) -> date | None:
     """htmldate's last-update date, from the page's explicit dates only (no text search)."""
     try:
         found = htmldate.find_date(

@@ -20,11 +20,11 @@ _MIN_HEADLINE_WORDS = 3
 _FIRST_BLOCK = re.compile(r"^\s*<(h[1-6]|p)>(.*?)</\1>", re.DOTALL)
 
 
-def _site_names(found: Structured, text: _Text, url: str) -> list[str]:
+def _site_names(found: Structured, text: _Text, url: str | None) -> list[str]:
     names = [found.og_first("og:site_name"), text.sitename, found.meta.get("application-name")]
     publisher = found.resolve((found.article or {}).get("publisher"))
     names.append(_first(publisher))
-    host = urlsplit(url).hostname or ""
+    host = (urlsplit(url).hostname or "") if url else ""
     names += [host, host.removeprefix("www."), host.removeprefix("www.").split(".")[0]]
     return [n for n in names if n]
 
@@ -77,7 +77,9 @@ def _h1s(tree: HtmlElement) -> list[str]:
     return found
 
 
-def _headline(found: Structured, text: _Text, url: str, h1s: list[str], page: Page) -> str | None:
+def _headline(
+    found: Structured, text: _Text, url: str | None, h1s: list[str], page: Page
+) -> str | None:
     """The visible headline (an ``<h1>``) that the page's metadata confirms, else the
     metadata's headline: schema.org, og:title, trafilatura's title, ``<title>``."""
     article = found.article or {}

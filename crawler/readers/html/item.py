@@ -8,7 +8,7 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from ..base import ReadContext
-from .address import absolute_url
+from .address import _mint_uri, _site_host, absolute_url
 from .body import _Text
 from .byline import _people
 from .dateline import add_source, apply_dateline
@@ -26,7 +26,7 @@ STANDARD = {
 _MAX_SUBJECTS = 50
 
 
-def _image(found: Structured, url: str) -> dict[str, Any] | None:
+def _image(found: Structured, url: str | None) -> dict[str, Any] | None:
     article = found.article or {}
     image = found.resolve(article.get("image"))
     if isinstance(image, list):
@@ -100,10 +100,11 @@ def _build_item(
     page: Page,
     found: Structured,
     text: _Text,
-    url: str,
+    url: str | None,
     tree: HtmlElement,
     context: ReadContext,
 ) -> None:
+    """The item from every part; `url` None mints the uri once headline and day are known."""
     article = found.article or {}
     page.note(
         "metadata",
@@ -112,7 +113,7 @@ def _build_item(
         + f"; OpenGraph {len(found.og)} properties",
     )
     item = page.item
-    item.update(uri=url, type="text")
+    item.update(uri=url or "", type="text")
     if found.article is not None:
         kinds = [k for k in _short_type(article.get("@type")) if k in _GENRES]
         if kinds:
@@ -132,7 +133,9 @@ def _build_item(
     language = _language(found, text, page)
     if language:
         item["language"] = language
-    headline = _headline(found, text, url, _h1s(tree), page)
+    host = _site_host(found)
+    site = url or (f"https://{host}/" if host else None)
+    headline = _headline(found, text, site, _h1s(tree), page)
     if headline:
         item["headlines"] = [{"role": "main", "value": headline}]
     if headline:
@@ -182,3 +185,5 @@ def _build_item(
         page.note("picture", picture.pop("_source"))
         item["associations"] = [picture]
     item["standard"] = dict(STANDARD)
+    if url is None:
+        item["uri"] = _mint_uri(found, item, text.text, page)

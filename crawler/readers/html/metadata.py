@@ -50,6 +50,7 @@ _SCHEMA_TYPES = {
     "satiricalarticle": "SatiricalArticle",
     "liveblogposting": "LiveBlogPosting",
 }
+_SITE_RELS = frozenset(("canonical", "alternate", "amphtml", "shortlink", "home", "index", "start"))
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
 _SINGLEFILE = re.compile(r"<!--\s*Page saved with SingleFile\s*\n\s*url:\s*(\S+)", re.I)
 
@@ -104,6 +105,10 @@ class Structured:
     saved_from: str | None = None
     base: str | None = None
     oembed: str | None = None
+    #: Absolute addresses in the head's links that name the site itself (alternate feeds
+    #: and languages, AMP, shortlink, canonical): a page without its own address still
+    #: tells its site by them. Stylesheets, icons and preconnects are left out (CDNs).
+    site_links: list[str] = field(default_factory=list)
     ids: dict[str, dict[str, Any]] = field(default_factory=dict)
     lang: str | None = None
     content_language: str | None = None
@@ -170,6 +175,8 @@ def _read_head(tree: HtmlElement, found: Structured) -> None:
     for link in tree.iter("link"):
         rel = (link.get("rel") or "").lower().split()
         href = (link.get("href") or "").strip()
+        if _SITE_RELS.intersection(rel) and href.startswith(("http://", "https://")):
+            found.site_links.append(href)
         if "canonical" in rel and href and found.canonical is None:
             found.canonical = href
         elif "alternate" in rel and "oembed" in (link.get("type") or "") and found.oembed is None:

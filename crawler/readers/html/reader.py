@@ -124,17 +124,7 @@ def _extract_page(data: bytes, path: str, context: ReadContext, fetched: str | N
             page.steps,
         )
     structured = read_structured(tree, text)
-    url = _choose_url(structured, fetched, page)
-    if url is None:
-        return refused(
-            Problem(
-                rule="html.no-url",
-                message="the page names no address of its own (no canonical link, og:url, "
-                "schema.org url, oEmbed link or saved-from comment) and none was given: "
-                "an identity is not invented",
-            ),
-            page.steps,
-        )
+    url = _choose_url(structured, fetched, page)  # None: minted once the story is read
     document = _extract_text(tree, url, context, page)
     if document is None:
         return refused(
