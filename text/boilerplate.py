@@ -169,11 +169,14 @@ def classify(
     language: str | None = None,
     keep: Collection[int] = (),
     body_start: int | None = None,
+    headline: int | None = None,
 ) -> Boilerplate:
     """Judge each line of a capture: story or chrome, and the evidence.
 
     `keep` holds the indices the reader's layout has claimed (the photo block);
-    `body_start` is the dateline's line. Without `language`, it is detected from the text.
+    `body_start` is the dateline's line; `headline` the headline's, when the reader has
+    found it (what stands above it is the page's masthead and menu). Without
+    `language`, it is detected from the text.
     """
     if language is None:
         language = detect_language(" ".join(lines))
@@ -183,8 +186,11 @@ def classify(
     def mark(index: int, story: bool, reason: str) -> None:
         verdicts[index] = Verdict(index, lines[index], story, reason)
 
-    # 1. The lexicon.
-    index = 0
+    # 1. The lexicon (and the masthead above a headline the reader found).
+    if headline is not None:
+        for above in range(min(headline, len(lines))):
+            mark(above, False, "above the headline")
+    index = 0 if headline is None else headline
     while index < len(lines):
         line = lines[index]
         if index in keep or index == body_start:
@@ -209,17 +215,20 @@ def classify(
 
     # 2. The layout.
     open_lines = [i for i in range(len(lines)) if i not in verdicts]
-    headline = next((i for i in open_lines if i not in keep), None)
+    if headline is None or headline in verdicts:
+        headline = next((i for i in open_lines if i not in keep), None)
     if headline is not None:
-        mark(headline, True, "headline (the first line left)")
+        mark(headline, True, "headline")
     for claimed in keep:
         if claimed not in verdicts and 0 <= claimed < len(lines):
             mark(claimed, True, "photo block")
     if body_start is not None and body_start not in verdicts:
         mark(body_start, True, "dateline: the body starts")
         before = [i for i in open_lines if i not in verdicts and i < body_start]
-        lead = max(before, default=None)
-        if lead is not None and headline is not None and lead > headline and _long(lines[lead]):
+        # The lead is the last long line above the dateline: a date line or a share
+        # button may stand between them.
+        lead = max((i for i in before if _long(lines[i])), default=None)
+        if lead is not None and headline is not None and lead > headline:
             mark(lead, True, "lead (the line before the dateline)")
 
     def _paragraph(indices: range) -> bool:

@@ -56,6 +56,14 @@ PHRASES = MappingProxyType(
             "Related articles", "Log in", "Cookie settings", "Accept cookies", "Email",
             "Share this article", "Print this article", "Copy link", "Link copied", "Tweet",
             "Accept all", "Reject all", "Manage cookies", "Report an error", "Reprints",
+            "Skip to main content", "Skip to content", "Skip to navigation",
+            "Exclusive news, data and analytics for financial market professionals",
+        ),
+        "pt": (
+            "Partilhar", "Partilhe", "Compartilhar", "Imprimir", "Subscrever", "Assinar",
+            "Newsletter", "Comentários", "Publicidade", "Ler mais", "Continuar a ler",
+            "Siga-nos", "Copiar link", "Aceitar", "Aceitar todos", "Rejeitar",
+            "Definições de cookies", "Enviar por email",
         ),
         "de": (
             "Teilen", "Artikel teilen", "Drucken", "Artikel drucken", "Abonnieren",
@@ -118,7 +126,7 @@ CALLS = MappingProxyType(
             r"follow \S+ on (?:x|twitter|facebook|telegram|instagram|whatsapp|linkedin)\b",
             r"subscribe (?:to|now|for|here|today)\b", r"sign up (?:for|to|here|now)\b",
             r"(?:get|receive) (?:our|the) .{0,40}newsletter", r"join (?:us|our) ",
-            r"click here to\b", r"download (?:our|the) app\b",
+            r"click here to\b", r"download (?:our|the) app\b", r"learn more (?:about|at)\b",
             r"print (?:this|the) (?:article|page|story)\b", r"email (?:this|to a friend)\b",
         ),
         "de": (
@@ -164,6 +172,22 @@ CALLS = MappingProxyType(
             r"сачыце за (?:намі|навінамі)\b", r"чытайце нас (?:у|в|ў)\b", r"далучайцеся\b",
         ),
         "kk": (r"жазылыңыз\b", r"бізге жазылыңыз\b"),
+        "pt": (
+            r"partilh(?:ar|e) (?:no|na|em|por|este|esta|a notícia)\b", r"siga[- ]nos\b",
+            r"subscrev(?:a|er)\b", r"receba (?:a|as|o|os|nossa|nossas) ", r"inscreva[- ]se\b",
+        ),
+        # "Found a mistake? Select it and press Ctrl+Enter": the page's, in any story.
+        "errors": (
+            r"if you (?:spot|find|see|notice) an? (?:error|mistake|typo)",
+            r"если вы (?:нашли|заметили|обнаружили) (?:ошибку|опечатку)",
+            r"якщо ви (?:виявили|знайшли|помітили) (?:помилку|одруківку)",
+            r"калі вы (?:знайшлі|заўважылі|выявілі) (?:памылку|памылку)",
+            r"wenn sie einen fehler (?:gefunden|entdeckt)",
+            r"(?:si vous (?:avez )?(?:trouvé|repéré|remarqué) une erreur)",
+            r"(?:si (?:encuentras|ha encontrado|detectas) (?:un|algún) error)",
+            r"(?:se (?:trovi|hai trovato|noti) un errore)",
+            r"(?:bir (?:hata|yazım hatası) (?:bulursanız|görürseniz|fark ederseniz))",
+        ),
         "zh": (
             r"分享到", r"关注(?:我们|.{0,12}(?:公众号|微博|客户端|微信))", r"扫码(?:关注|下载)",
             r"订阅", r"下载.{0,8}(?:客户端|app)", r"点击(?:查看|阅读|下载)",
@@ -180,6 +204,7 @@ CALLS = MappingProxyType(
             r"(?:ми використовуємо|сайт використовує) (?:файли )?cookie",
             r"(?:мы выкарыстоўваем|сайт выкарыстоўвае) (?:файлы )?cookie",
             r"(?:本网站|本站|我们)使用cookie",
+            r"este (?:site|sítio)(?: web)? (?:utiliza|usa) cookies",
         ),
     }
 )  # fmt: skip
@@ -202,6 +227,8 @@ SIGN_OFFS = MappingProxyType(
             r"ria novosti|риа новости|sputnik|kazinform|казинформ|agence france-presse|"
             r"the associated press|thomson reuters)\b.{0,80}",
             r"(?:©|\(c\)|copyright)\s*\d{4}\b.{0,100}",
+            # Anadolu's note under each story: "published here in summary, for subscribers".
+            r"anadolu ajansı web sitesinde.{0,300}",
             r".{0,100}(?:all rights reserved|alle rechte vorbehalten|tous droits réservés|"
             r"todos los derechos reservados|tutti i diritti riservati|riproduzione riservata|"
             r"tüm hakları saklıdır|усі права захищені|все права защищены|усе правы абаронены|"
@@ -211,7 +238,10 @@ SIGN_OFFS = MappingProxyType(
         "uk": (r"(?:редактор|редакція)\s*[:—-]\s*.{0,60}",),
         "be": (r"(?:рэдактар|рэдакцыя)\s*[:—-]\s*.{0,60}",),
         "kk": (r"(?:редактор|редакция)\s*[:—-]\s*.{0,60}",),
-        "de": (r"\(redaktion\b.{0,60}\)", r"redaktion\s*:.{0,60}", r"\(red\.?\)"),
+        "de": (
+            r"\(redaktion\b.{0,60}\)", r"redaktion\s*:.{0,60}", r"\(red\.?\)",
+            r"\((?:bericht|recherche|mitarbeit|geschrieben|redigiert) von .{1,360}\)\.?",
+        ),
         "fr": (
             r"\((?:rédaction|édité par|édition)\b.{0,60}\)", r"(?:rédaction|édité par)\s*:.{0,60}",
         ),
@@ -268,6 +298,7 @@ RELATED_HEADINGS = MappingProxyType(
         ),
         "be": ("Чытайце таксама", "Глядзіце таксама", "Па тэме", "Падобныя навіны"),
         "zh": ("相关新闻", "相关阅读", "相关报道", "延伸阅读", "推荐阅读", "相关文章"),
+        "pt": ("Leia também", "Leia mais", "Veja também", "Notícias relacionadas", "Relacionados"),
     }
 )  # fmt: skip
 
@@ -285,6 +316,7 @@ FEED_HEADINGS = MappingProxyType(
         "uk": ("Стрічка новин", "Останні новини", "Найпопулярніше"),
         "be": ("Стужка навін", "Апошнія навіны"),
         "zh": ("滚动新闻", "最新新闻", "热点新闻"),
+        "pt": ("Últimas notícias", "Mais lidas", "Mais lidos"),
     }
 )  # fmt: skip
 
@@ -383,9 +415,9 @@ def chrome_reason(line: str) -> str | None:
         return "phrase"
     if _COUNTER.fullmatch(text):
         return "counter"
+    if len(text) <= 2 * _SHORT and _SIGN_OFF.fullmatch(text):
+        return "sign-off"  # an editors' note may run to a few lines' length
     if len(text) <= _SHORT:
-        if _SIGN_OFF.fullmatch(text):
-            return "sign-off"
         if _CALL.match(text):
             return "call"
         inline = _RELATED_INLINE.fullmatch(text)

@@ -99,6 +99,12 @@ _HAS_YEAR: Final = re.compile(
 )
 #: A place before a bare date, as agencies' pages write it: "Bogotá, 14 de noviembre de 2024".
 _PLACE: Final = re.compile(r"^[^\W\d_][^\W\d_ .'-]*(?:[ .'-]+[^\W\d_]+){0,3},\s*(?=\d)")
+#: The source a page names after its date: "来源：中国新闻网", "Source: Xinhua".
+_SOURCE_TAIL: Final = re.compile(
+    r"\s*(?:来源|來源|source|источник|джерело|крыніца|quelle|source|fuente|fonte|kaynak)"
+    r"\s*[:：]\s*[^\d:：]{1,40}$",
+    re.IGNORECASE,
+)
 _DOTTED: Final = re.compile(r"(?<!\d)\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})(?!\d)")
 _WORDS: Final = re.compile(r"[^\W\d_]+")
 #: Zone names dateparser does not know, as it writes them.
@@ -201,6 +207,7 @@ def _trim(segment: str) -> str:
 
 def _segments(line: str) -> list[tuple[Kind, str | None, str]] | None:
     """(kind, anchor language, date text) for each date of a date line; None for other lines."""
+    line = _SOURCE_TAIL.sub("", line)  # "2024年11月05日 14:32 来源：中国新闻网"
     if len(line) > _MAX_LINE or not any(ch.isdigit() for ch in line):
         return None
     anchors = list(_ANCHOR.finditer(line))

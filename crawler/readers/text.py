@@ -71,6 +71,21 @@ _PHOTO_LINE = re.compile(
 )
 #: Lines searched for the page's dates when the capture has no dateline.
 _DATE_WINDOW = 12
+#: A byline: "By JANE DOE", "Von Anna Keller", "Par", "Por", "Di", "От", "Від", "Ад".
+_BYLINE = re.compile(
+    r"^(?:by|von|par|por|di|da|от|від|ад|автор|авторы|yazan|muhabir)\b\s*:?\s*\S"
+    r"|^(?:记者|作者|文)\s*[:：]?\s*\S",
+    re.IGNORECASE,
+)
+#: A photo caption's credit: "(AP Photo/…)", "Foto: …/dpa", "REUTERS/…", "EFE/ …", "© …".
+_CAPTION = re.compile(
+    r"\((?:AP|AFP|Reuters|EFE|dpa|ANSA|AA)?\s*(?:Photo|Foto)\b|\b(?:Foto|Photo|Фото|Фота|Сурет)"
+    r"\s*:|©|\b(?:EFE|REUTERS|AFP|ANSA|AA|Lusa|BelTA|БелТА)\s*/|/\s*(?:dpa|AFP|Reuters)\b"
+    r"|^Item \d+ of \d+\b|^Fotografía\b|\bFile Photo\b|\bGetty Images\b",
+    re.IGNORECASE,
+)
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_WORD = re.compile(r"[^\W\d_\u3400-\u9fff]{2,}")
 _SLUG = re.compile(r"[^a-z0-9]+")
 _URL = re.compile(r"^https?://\S+$")
 
@@ -89,12 +104,12 @@ def _slug(text: str) -> str:
     return _SLUG.sub("-", ascii_text).strip("-") or "item"
 
 
-def _layout(lines: list[str]) -> tuple[set[int], int | None]:
-    """The photo block's lines and the dateline's, found before the chrome goes, so that
-    the boilerplate judge leaves them to the reader."""
-    headline = next((i for i, line in enumerate(lines) if chrome_reason(line) is None), None)
-    if headline is None:
-        return set(), None
+def _layout(lines: list[str]) -> tuple[int | None, set[int], int | None]:
+    """The headline's line, the photo block's and the dateline's, found before the chrome
+    goes, so that the boilerplate judge leaves them to the reader."""
+    if all(chrome_reason(line) is not None for line in lines):
+        return None, set(), None
+    headline = _headline_index(lines)
     photo: set[int] = set()
     for index in range(headline + 1, min(headline + 6, len(lines))):
         if _PHOTO_CREDIT.match(lines[index]):
@@ -110,13 +125,13 @@ def _layout(lines: list[str]) -> tuple[set[int], int | None]:
         ),
         None,
     )
-    return photo, dateline
+    return headline, photo, dateline
 
 
 def _strip_chrome(lines: list[str]) -> tuple[list[str], list[Verdict], str]:
     """The story's lines, the chrome's (each with why) and how jusText was run."""
-    photo, dateline = _layout(lines)
-    judged = classify(lines, keep=photo, body_start=dateline)
+    headline, photo, dateline = _layout(lines)
+    judged = classify(lines, keep=photo, body_start=dateline, headline=headline)
     removed = [verdict for verdict in judged.verdicts if not verdict.story]
     return judged.story, removed, judged.method
 
@@ -165,7 +180,7 @@ def parse_capture(text: str, *, stem: str, retrieved: date | datetime) -> Captur
     )
     lead: list[str] = []
     if index is not None and dateline is not None:
-        lead, body_lines = rest[:index], rest[index:]
+        lead, body_lines = _lead(rest[:index], capture), rest[index:]
         first = body_lines[0][dateline.end :].strip()
         body_lines = [first, *body_lines[1:]] if first else body_lines[1:]
         capture.steps.append(
@@ -221,6 +236,40 @@ def parse_capture(text: str, *, stem: str, retrieved: date | datetime) -> Captur
             item.setdefault("infoSources", []).append({"name": publisher, "role": "publisher"})
     capture.item = item
     return capture
+
+
+def _words(line: str) -> int:
+    """How many words a line has; Chinese counts two characters a word."""
+    return len(_WORD.findall(line)) + len(_HAN.findall(line)) // 2
+
+
+def _furniture(line: str) -> bool:
+    """A byline, a photo caption or a line of chrome: not a headline, not a lead."""
+    return bool(_BYLINE.match(line) or _CAPTION.search(line) or chrome_reason(line))
+
+
+def _headline_index(lines: list[str]) -> int:
+    """The headline: the first line of four words or more above the dateline that is no
+    furniture, else the first line above it that is no furniture.
+
+    A capture starts with what the page showed above the story (the site's name, its
+    menu, a cookie notice's buttons); none of it reads as a headline, which is a phrase
+    of several words. A capture with no such line keeps its first line.
+    """
+    window = lines[:40]
+    dateline = next((i for i, line in enumerate(window) if parse_dateline(line)), len(window))
+    above = [i for i in range(dateline) if not _furniture(lines[i])]
+    return next((i for i in above if _words(lines[i]) >= 4), above[0] if above else 0)
+
+
+def _lead(lines: list[str], capture: Capture) -> list[str]:
+    """The summary between headline and dateline, without bylines, captions and labels."""
+    kept = [line for line in lines if _words(line) >= 5 and not _furniture(line)]
+    dropped = [line for line in lines if line not in kept]
+    if dropped:
+        shown = ", ".join(repr(line[:30]) for line in dropped)
+        capture.steps.append(step("chrome", f"above the dateline, {len(dropped)} lines: {shown}"))
+    return kept
 
 
 def _photo_block(lines: list[str], capture: Capture) -> tuple[dict[str, Any] | None, list[str]]:

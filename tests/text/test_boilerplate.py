@@ -137,3 +137,16 @@ def test_a_capture_without_a_dateline_is_judged_too() -> None:
     judged = classify(lines, language="de")
     assert judged.story == ["Kurzmeldung", "Der Bundestag hat das Gesetz beschlossen."]
     assert judged.stoplist == "German"
+
+
+def test_a_headline_the_reader_found_puts_the_masthead_above_it_out() -> None:
+    lines = [
+        "Xinhua | English",
+        "Home",
+        "China's exports rise 6.7 percent in November",
+        "BEIJING, Dec. 7 (Xinhua) -- China's exports rose 6.7 percent year on year in November.",
+        "Imports fell 3.9 percent over the same period, customs data showed.",
+    ]
+    judged = classify(lines, language="en", body_start=3, headline=2)
+    assert judged.story == lines[2:]
+    assert [v.reason for v in judged.verdicts[:2]] == ["above the headline"] * 2

@@ -64,7 +64,7 @@ def test_the_rule_uses_the_same_lexicon() -> None:
 
 # --- every language of the lexicon -------------------------------------------------------
 
-LANGUAGES = ("ru", "kk", "en", "de", "fr", "es", "it", "tr", "uk", "be", "zh")
+LANGUAGES = ("ru", "kk", "en", "de", "fr", "es", "it", "tr", "uk", "be", "zh", "pt")
 
 #: Share, follow, subscribe, print, newsletter and cookie lines, as pages write them.
 FURNITURE = {
@@ -90,10 +90,26 @@ FURNITURE = {
            "Сачыце за намі ў Instagram", "Мы выкарыстоўваем файлы cookie."],
     "zh": ["分享到：微信 微博 QQ空间", "关注我们的微信公众号", "打印本页", "订阅新华社客户端",
            "扫码下载客户端", "本网站使用Cookie"],
+    "pt": ["Partilhar no Facebook", "Siga-nos no Instagram", "Subscrever", "Imprimir",
+           "Receba a nossa newsletter", "Este site utiliza cookies para melhorar a navegação."],
+    # A page's request to report a mistake, under every story.
+    "errors": ["Якщо ви виявили помилку, виділіть необхідний текст і натисніть Ctrl+Enter.",
+               "Если вы нашли ошибку, выделите текст и нажмите Ctrl+Enter",
+               "If you spot an error, please let us know."],
+    # Mastheads and notes of agencies' pages.
+    "sites": ["Skip to main content",
+              "Exclusive news, data and analytics for financial market professionals",
+              "Learn more about Refinitiv",
+              "Anadolu Ajansı web sitesinde, AA Haber Akış Sistemi (HAS) üzerinden abonelere "
+              "sunulan haberler, özetlenerek yayımlanmaktadır. Abonelik için lütfen iletişime "
+              "geçiniz.",
+              "(Bericht von Klaus Brenner, redigiert von Sabine Wolff. Bei Rückfragen wenden "
+              "Sie sich bitte an unsere Redaktion unter berlin.newsroom@thomsonreuters.com.)"],
 }  # fmt: skip
 
 #: Story lines in each language that use the same words.
 STORY = {
+    "pt": "O Governo vai partilhar os dados com as autarquias e subscrever o acordo europeu.",
     "ru": "Стороны договорились поделиться данными о поставках зерна.",
     "kk": "Министр жазылу науқаны туралы айтты.",
     "en": "Google uses cookies to track users, regulators said on Wednesday.",

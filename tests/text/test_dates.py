@@ -49,7 +49,8 @@ LINES = [
     ("Güncelleme: 04.12.2024 11:30 GMT+3", "updated", "2024-12-04T08:30:00Z", "tz"),
     ("2024年12月3日 10:20", "date", "2024-12-03T10:20:00Z", "t"),
     ("发布时间：2024-12-03 08:15", "published", "2024-12-03T08:15:00Z", "t"),
-    # A place before the date, as EFE's pages write it.
+    # The source after the date, as Chinese pages write it; a place before it, as EFE's.
+    ("2024年11月05日 14:32 来源：中国新闻网", "date", "2024-11-05T14:32:00Z", "t"),
     ("Bogotá, 14 de noviembre de 2024 - 17:45 GMT", "date", "2024-11-14T17:45:00Z", "tz"),
 ]
 

@@ -348,3 +348,42 @@ def test_a_headline_over_a_share_bar_is_chrome_only_too(tmp_path: Path) -> None:
     assert extracted.problem is not None
     assert extracted.problem.rule == "body.chrome-only"
     assert "and a headline" in extracted.problem.message
+
+
+def test_the_headline_is_found_below_the_masthead_and_menu(tmp_path: Path) -> None:
+    path = tmp_path / "ap.txt"
+    path.write_text(
+        "AP News\nWorld\nPolitics\nSearch\n"
+        "Port of Baltimore reopens its main channel to ships\n"
+        "By JANE DOE\n"
+        "Updated 9:14 AM EDT, June 11, 2024\n"
+        "A tug guides a ship into the harbor. (AP Photo/John Roe)\n"
+        "BALTIMORE (AP) — The main shipping channel reopened on Monday after a salvage "
+        "operation that lasted eleven weeks, officials said.\n"
+        "Traffic is expected to return to normal within days.\n",
+        "utf-8",
+    )
+    (extracted,) = _read(path, retrieved_at=CAPTURED)
+    item = extracted.item
+    assert item is not None, extracted.problem
+    assert item["headlines"][0]["value"] == "Port of Baltimore reopens its main channel to ships"
+    assert "descriptions" not in item  # the byline and the caption are not a lead
+    assert item["versionCreated"] == "2024-06-11T13:14:00Z"
+    body = item["bodies"][0]["value"]
+    for chrome in ("AP News", "JANE DOE", "AP Photo", "Search"):
+        assert chrome not in body
+    assert body.startswith("<p>The main shipping channel reopened")
+    removed = " ".join(s["detail"] for s in extracted.steps if s["name"] == "chrome")
+    assert "'AP News' (above the headline)" in removed
+
+
+def test_a_short_headline_right_above_the_dateline_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "dpa.txt"
+    path.write_text(
+        "Hafen meldet Rekord\nHamburg (dpa) - Der Hafen hat im Mai so viele Container "
+        "umgeschlagen wie nie.\nDas teilte die Hafenbehörde mit.\n",
+        "utf-8",
+    )
+    item = _item(path, retrieved_at=CAPTURED)
+    assert item["headlines"][0]["value"] == "Hafen meldet Rekord"
+    assert item["located"] == "Hamburg"
