@@ -9,7 +9,7 @@ import codecs
 import re
 from dataclasses import dataclass
 
-__all__ = ["Decoded", "Undecodable", "decode"]
+__all__ = ["Decoded", "Undecodable", "decode", "repair_latin_mojibake"]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -26,6 +26,8 @@ _RUSSIAN_COMMON = frozenset("оеаинтсрвлкмдпуяыьгзбчй")
 #: UTF-8 read as windows-1251 ("Р’ РђСЃС‚") or as Latin-1/cp1252 ("Ð’ Ð°", "Ã©").
 _MOJIBAKE = re.compile(r"(?:[РС][\u0400-\u045f\u0490\u0491\u2018-\u203a\u00a0-\u00bf]){3,}")
 _LATIN_MOJIBAKE = re.compile(r"[ÃÂÐÑ][\u0080-\u00bf\u2018-\u203a\u0152-\u0192]")
+#: A run of Latin mojibake: UTF-8 bytes of accented letters read as windows-1252.
+_LATIN_RUN = re.compile(r"(?:[ÃÂÐÑ][\u0080-\u00bf\u2018-\u203a\u0152-\u0192])+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,27 @@ def _mojibake(text: str, encoding: str) -> Undecodable | None:
         message=f"line {line} holds mojibake {match.group(0)[:24]!r}: text that was decoded "
         f"with the wrong charset before it was saved as {encoding}; fix it at the source",
     )
+
+
+def repair_latin_mojibake(text: str) -> tuple[str, int]:
+    """`text` with each run of Latin mojibake ("NPCÂ´s", "cafÃ©") read back as the UTF-8
+    it was, and how many runs were repaired. A run that does not read back is left.
+
+    Only the Latin kind is repaired: its bytes go back exactly (windows-1252 is one byte
+    per character), so the repair is the text the author wrote, never a guess.
+    """
+    repaired = 0
+
+    def back(match: re.Match[str]) -> str:
+        nonlocal repaired
+        try:
+            original = match.group(0).encode("cp1252").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return match.group(0)
+        repaired += 1
+        return original
+
+    return _LATIN_RUN.sub(back, text), repaired
 
 
 def decode(data: bytes, declared: str | None = None) -> Decoded | Undecodable:

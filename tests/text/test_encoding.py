@@ -78,3 +78,12 @@ def test_binary_is_not_text() -> None:
     result = decode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe")
     assert isinstance(result, Undecodable)
     assert result.rule == "input.binary"
+
+
+def test_latin_mojibake_is_read_back_as_the_utf8_it_was() -> None:
+    from wirearchive.text.encoding import repair_latin_mojibake
+
+    assert repair_latin_mojibake("NPCÂ´s at the cafÃ©, naÃ¯ve") == ("NPC´s at the café, naïve", 3)
+    assert repair_latin_mojibake("plain text, café") == ("plain text, café", 0)
+    # Cyrillic mojibake is not this kind: left as it is, so the page stays refused.
+    assert repair_latin_mojibake("РњРћРЎРљР’Рђ")[1] == 0

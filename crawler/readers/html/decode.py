@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from wirearchive.text.encoding import Decoded, Undecodable, decode
+from wirearchive.text.encoding import Decoded, Undecodable, decode, repair_latin_mojibake
 from wirearchive.validators import Problem
 
 from .body import _Text
@@ -184,3 +184,34 @@ def _unclean_article(decoded: _PageText, item: dict[str, Any], text: _Text) -> P
     if isinstance(check, Undecodable):
         return Problem(rule=check.rule, message=f"the article text: {check.message}")
     return None
+
+
+def _repair_article(item: dict[str, Any], page: Page) -> bool:
+    """Repair Latin mojibake in the item's headlines, descriptions and bodies, in place,
+    when that leaves none; with an ``input.mojibake-repaired`` warning. False: untouched.
+
+    A page whose source mangled a few accents ("NPCÂ´s") still has an article; the raw
+    bytes are kept as they came, and the item says what was read back.
+    """
+    fields = [
+        entry
+        for key in ("headlines", "descriptions", "bodies")
+        for entry in item.get(key, [])
+        if isinstance(entry, dict) and isinstance(entry.get("value"), str)
+    ]
+    repaired = [repair_latin_mojibake(entry["value"]) for entry in fields]
+    runs = sum(count for _, count in repaired)
+    article = "\n".join(text for text, _ in repaired)
+    if runs == 0 or isinstance(decode(article.encode("utf-8"), "utf-8"), Undecodable):
+        return False
+    for entry, (text, _) in zip(fields, repaired, strict=True):
+        entry["value"] = text
+    page.warnings.append(
+        warning(
+            "input.mojibake-repaired",
+            f"{runs} runs of UTF-8 read as windows-1252 in the article text (such as 'Ã©' "
+            "for 'é') were read back; the capture keeps the bytes as they came",
+        )
+    )
+    page.note("decode", f"mojibake repaired: {runs} runs read back as UTF-8")
+    return True

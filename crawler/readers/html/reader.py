@@ -13,7 +13,7 @@ from wirearchive.validators import Problem
 from ..base import Extracted, ReadContext, Source, too_large
 from .address import _choose_url
 from .body import _extract_text
-from .decode import _decode_page, _unclean_article
+from .decode import _decode_page, _repair_article, _unclean_article
 from .item import _build_item
 from .metadata import read_structured
 from .page import _HEAD_LIMIT, Page
@@ -137,6 +137,8 @@ def _extract_page(data: bytes, path: str, context: ReadContext, fetched: str | N
         )
     _build_item(page, structured, document, url, tree, context)
     unclean = _unclean_article(decoded, page.item, document)
+    if unclean is not None and unclean.rule == "input.mojibake":
+        unclean = None if _repair_article(page.item, page) else unclean
     if unclean is not None:
         return refused(unclean, page.steps)
     return Extracted(

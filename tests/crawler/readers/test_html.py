@@ -679,3 +679,29 @@ def test_the_same_page_with_a_story_paragraph_is_not_chrome_only(
     item = _item(extract_page(page, path=f"{language}.html"))
     assert STORY_PARAGRAPH[language] in _body(item)
     assert "body.chrome-only" not in [e.rule for e in validator.validate(item).errors]
+
+
+def test_a_story_with_a_few_mangled_accents_is_repaired_not_refused(
+    validator: Validator,
+) -> None:
+    """The source mangled its accents ("NPCÂ´s"): the article is still an article."""
+    paragraphs = "".join(
+        f"<p>Paragraph {n}: the cafÃ© on the square reopened on Monday after the NPCÂ´s "
+        "review, and the owners said the long renovation had been worth the wait for "
+        "everyone in the village.</p>"
+        for n in range(1, 5)
+    )
+    page = (
+        '<html lang="en"><head><meta charset="utf-8"><title>Village cafe reopens</title>'
+        '<link rel="canonical" href="https://news.example.org/2024/05/29/cafe">'
+        '<meta property="article:published_time" content="2024-05-29T10:00:00Z"></head>'
+        f"<body><article><h1>Village cafe reopens</h1>{paragraphs}</article></body></html>"
+    ).encode()
+    extracted = extract_page(page, path="cafe.html")
+    item = _item(extracted)
+    assert "café" in _body(item)
+    assert "NPC´s" in _body(item)
+    assert "Ã" not in _body(item)
+    assert "input.mojibake-repaired" in [w.rule for w in extracted.warnings]
+    assert extracted.raw == page  # the capture keeps the bytes as they came
+    assert validator.validate(item).valid
