@@ -65,12 +65,13 @@ package re-exports their public names; import from here, not from the modules.
 from __future__ import annotations
 
 from wirearchive.text.bcp47 import normalize as language_tag
+from wirearchive.text.dates import When
 
 from .address import absolute_url
 from .body import plain_text
 from .byline import clean_name
 from .dateline import add_source, apply_dateline, find_dateline
-from .dates import When, parse_when, rfc3339, stamp
+from .dates import parse_when, rfc3339, stamp
 from .decode import declared_charset
 from .language import DETECTABLE
 from .metadata import read_structured

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 import htmldate
 from lxml.html import HtmlElement
+from wirearchive.text.dates import When
 
 from ..base import ReadContext
 from .body import _Text
@@ -17,14 +17,6 @@ from .metadata import Structured
 from .page import Page, warning
 
 _HAS_TIME = re.compile(r"\d{1,2}(?::|h)\d{2}")
-
-
-@dataclass(frozen=True, slots=True)
-class When:
-    moment: datetime
-    has_time: bool
-    has_zone: bool
-    source: str
 
 
 def parse_when(value: Any, source: str) -> When | None:
