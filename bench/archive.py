@@ -20,7 +20,11 @@ Two questions, both answered in one run on the same machine and disk:
    At each size, ``get`` (latest version) and ``history`` are timed one call at a time for
    random ids, and then a window of more puts (full-size items, ``--batch`` per commit, the
    same share of updates) gives the put rate.
-   The ratios large/small show whether the cost per version grows with the archive.
+   Then the change feed is read for ``CHANGES_WINDOW`` records from a random cursor (µs per
+   record), and the whole archive is verified (`verify`: every record, capture and chain)
+   and its catalog rebuilt from the log (`reindex`), each timed per version.
+   The ratios large/small show whether the cost per version grows with the archive (goal:
+   verify and reindex per version flat within 1.5x).
 
     .venv/bin/python bench/archive.py [--items N] [--batch B] [--repeat R] [--large N]
         [--window N] [--samples N] [--skip throughput|scale] [--dir DIR] [--keep]
@@ -47,7 +51,7 @@ from typing import Any
 
 import orjson
 from _wire_text import HEADLINES, SENTENCES, SOURCES, fill
-from wirearchive.archive import Capture, Store, Writer, new_run_id
+from wirearchive.archive import Capture, Store, Writer, new_run_id, verify
 
 SEED = 20240612
 GOAL_RATE = 3_000.0  # items/s, durable
@@ -55,6 +59,8 @@ GOAL_SHARE = 0.25  # of the baseline's rate
 SMALL = 10_000  # versions in the archive for the small measurement
 FILL_BATCH = 2_000
 UPDATE_SHARE = 0.10  # of puts that make a new version of an item already archived
+CHANGES_WINDOW = 5_000  # change-feed records read from a random cursor at each size
+FLAT = 1.5  # verify and reindex per version: large/small at most this
 PROFILE = "https://wirearchive.invalid/schemas/wire-item_1.0.json"
 NINJS_31 = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json"
 
@@ -270,6 +276,9 @@ class Point:
     get: list[float]
     history: list[float]
     multi: int  # sampled ids with more than one version
+    feed_us: float  # per change-feed record
+    verify_us: float  # per version, the whole archive verified
+    reindex_us: float  # per version, the catalog rebuilt from the log
 
 
 def _percentile(values: Sequence[float], share: float) -> float:
@@ -349,7 +358,25 @@ class Scale:
         self.puts += len(items)
         self.versions += made
         multi = sum(len(rows) > 1 for rows in histories)
-        return Point(versions, self.window / seconds, get, history, multi)
+        total = self.versions
+        start = self.rng.randrange(max(1, total - CHANGES_WINDOW))
+        began = time.perf_counter()
+        read = sum(1 for _ in self.store.changes(str(start), CHANGES_WINDOW))
+        feed_us = (time.perf_counter() - began) * 1e6 / max(read, 1)
+        _settle()
+        began = time.perf_counter()
+        checked = verify(self.store)
+        verify_us = (time.perf_counter() - began) * 1e6 / total
+        if not checked.ok:
+            raise SystemExit(f"FAIL: verify found {len(checked.findings)} problems")
+        began = time.perf_counter()
+        rebuilt = self.store.reindex()
+        reindex_us = (time.perf_counter() - began) * 1e6 / total
+        if rebuilt["problems"]:
+            raise SystemExit(f"FAIL: reindex reported {rebuilt['problems'][:3]}")
+        return Point(
+            versions, self.window / seconds, get, history, multi, feed_us, verify_us, reindex_us
+        )
 
 
 def _us(values: Sequence[float]) -> str:
@@ -405,6 +432,25 @@ def scale(root: Path, large: int, batch: int, window: int, samples: int) -> None
     print(
         f"(x{big.versions / small.versions:,.0f} versions; ratio 1.00 is flat: put below 1 or "
         "latency above 1 means each version costs more in the large archive)"
+    )
+    print()
+    print(f"{'versions':>10}  {'feed µs/record':>14}  {'verify µs/version':>17}  "
+          f"{'reindex µs/version':>18}")  # fmt: skip
+    for point in points:
+        print(
+            f"{point.versions:>10,}  {point.feed_us:>14.1f}  {point.verify_us:>17.1f}  "
+            f"{point.reindex_us:>18.1f}"
+        )
+    flat_verify = big.verify_us / small.verify_us
+    flat_reindex = big.reindex_us / small.reindex_us
+    print(
+        f"{'large/small':>10}  {big.feed_us / small.feed_us:>14.2f}  {flat_verify:>17.2f}  "
+        f"{flat_reindex:>18.2f}"
+    )
+    ok = flat_verify <= FLAT and flat_reindex <= FLAT
+    print(
+        f"verify and reindex per version flat within {FLAT}x: {_verdict(ok)} "
+        f"(verify {flat_verify:.2f}x, reindex {flat_reindex:.2f}x)"
     )
 
 
