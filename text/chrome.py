@@ -342,6 +342,10 @@ def _fold(text: str) -> str:
     folded it three times, the most of what the rule ``body.chrome-only`` cost).
     """
     folded = unicodedata.normalize("NFKC", text).casefold().replace("\u0307", "")
+    # Every whitespace character but the space is unprintable: printable text with single
+    # inner spaces is already what split and join would give (most story lines are).
+    if folded.isprintable() and "  " not in folded and folded.strip(" ") == folded:
+        return folded
     return " ".join(folded.split())
 
 
