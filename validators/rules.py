@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -216,7 +217,11 @@ def _language_script(item: Mapping[str, Any], ctx: RuleContext) -> Iterator[Find
         return
     # The bodies decide; the headlines only when the bodies hold too few letters.
     for key in ("bodies", "headlines"):
-        sample = " ".join(_plain(text) for _, text in _texts(item, key))[:_SAMPLE_CHARS]
+        texts = _texts(item, key)
+        if len(texts) == 1:  # the common case: no join, no copy
+            sample = _plain(texts[0][1])[:_SAMPLE_CHARS]
+        else:
+            sample = " ".join([_plain(text) for _, text in texts])[:_SAMPLE_CHARS]
         classes = _script_classes(sample)
         letters = len(classes) - classes.count(b".")
         if letters < _MIN_LETTERS:
@@ -315,26 +320,31 @@ def _one_edit_in_stem(a: str, b: str) -> bool:
 _BUCKET = itemgetter(0, -2, -1)
 
 
-def _names(text: str) -> set[str]:
-    """The capitalised words that may be two spellings of one name; none when no two
-    candidates share a bucket, which a C-speed count tells for most bodies."""
-    candidates = set(_NAME.findall(text))
-    if len(set(map(_BUCKET, candidates))) == len(candidates):
-        return set()
-    return {word for word in candidates if word[0].isupper() and word[1:].islower()}
+def _name_groups(text: str) -> list[list[str]]:
+    """The names of the text that share a first letter and an ending, in groups of two or
+    more. Most bodies have none, which a C-speed count of the candidates' buckets tells."""
+    candidates = list(set(_NAME.findall(text)))
+    keys = list(map(_BUCKET, candidates))
+    if len(set(keys)) == len(keys):
+        return []
+    shared = {key for key, count in Counter(keys).items() if count > 1}
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for name, key in zip(candidates, keys, strict=True):
+        if key in shared and name[0].isupper() and name[1:].islower():
+            groups.setdefault(key, []).append(name)
+    return [group for group in groups.values() if len(group) > 1]
 
 
 def _name_variants(item: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
     for path, text in _texts(item, "bodies"):
         # Two spellings one edit apart in the stem keep the first letter and the ending,
         # so only names that share both are compared.
-        buckets: dict[tuple[str, str, str], list[str]] = {}
-        for name in _names(_plain(text)):
-            buckets.setdefault(_BUCKET(name), []).append(name)
+        groups = _name_groups(_plain(text))
+        if not groups:
+            continue
         pairs = sorted(
             (first, second) if first < second else (second, first)
-            for group in buckets.values()
-            if len(group) > 1
+            for group in groups
             for i, first in enumerate(group)
             for second in group[i + 1 :]
             if _one_edit_in_stem(first, second)
