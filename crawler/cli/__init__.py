@@ -13,7 +13,6 @@ unreadable or missing path is one such input), 2 usage error or a fault of the a
 from __future__ import annotations
 
 import importlib
-import sqlite3
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -55,9 +54,10 @@ def _parser(argv: Sequence[str] = ()) -> Parser:
 
 
 def _archive_fault(exc: Exception) -> bool:
-    """Whether the error is the archive's own; if the archive was never imported, it is not."""
-    archive = sys.modules.get("wirearchive.archive")
-    return isinstance(exc, sqlite3.Error) or (
+    """Whether the error is the archive's own (or its catalog's, sqlite3's); neither can
+    be when its module was never imported, as in ``validate``, which imports neither."""
+    archive, sqlite3 = sys.modules.get("wirearchive.archive"), sys.modules.get("sqlite3")
+    return (sqlite3 is not None and isinstance(exc, sqlite3.Error)) or (
         archive is not None and isinstance(exc, archive.ArchiveError)
     )
 
