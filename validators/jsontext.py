@@ -54,6 +54,9 @@ _WIDE_BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
 )
 
+#: The first byte of every byte order mark above and of UTF-8's.
+_BOM_STARTS = frozenset({codecs.BOM_UTF8[:1], *(bom[:1] for bom, _, _ in _WIDE_BOMS)})
+
 #: Members whose string value is an identifier; members under which every string is one.
 _ID_KEYS = frozenset({"uri", "href", "guid"})
 _ID_CONTAINERS = frozenset({"altIds", "altids"})
@@ -83,6 +86,8 @@ def _skip(text: str, pos: int) -> int:
 
 def decode_text(data: bytes) -> tuple[bytes, Problem | None]:
     """The document as UTF-8 bytes: a UTF-8 BOM dropped, UTF-16/32 with a BOM transcoded."""
+    if data[:1] not in _BOM_STARTS:  # the common case: JSON text starts with "{" or "["
+        return data, None
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8) :], None
     for bom, codec, name in _WIDE_BOMS:
