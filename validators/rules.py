@@ -186,6 +186,7 @@ _SAMPLE_CHARS = 2000  # enough letters to tell a script; keeps the rule cheap on
 _MIN_LETTERS = 20
 
 
+@lru_cache(maxsize=256)
 def _expected_scripts(tag: str) -> frozenset[str] | None:
     subtags = tag.replace("_", "-").split("-")
     for subtag in subtags[1:]:
@@ -226,7 +227,7 @@ def _language_script(item: Mapping[str, Any], ctx: RuleContext) -> Iterator[Find
         letters = len(classes) - classes.count(b".")
         if letters < _MIN_LETTERS:
             continue
-        if 2 * sum(classes.count(_SCRIPT_CODES[s]) for s in expected) >= letters:
+        if 2 * sum([classes.count(_SCRIPT_CODES[s]) for s in expected]) >= letters:
             return
         script, share = _dominant_script(classes)
         if script not in expected:
