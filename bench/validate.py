@@ -37,6 +37,7 @@ import io
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -240,15 +241,25 @@ def baseline_process(path: Path, schema: str) -> str:
 
 @dataclass
 class Timing:
+    """The best wall-clock seconds of the runs, and the best CPU seconds (this process's
+    and its children's): on a busy machine the CPU time says more about the code."""
+
     best: float = float("inf")
+    best_cpu: float = float("inf")
     output: str = ""
 
     def measure(self, work: Callable[[], str]) -> None:
         gc.collect()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu_seconds()
         output = work()
         self.best = min(self.best, time.perf_counter() - start)
+        self.best_cpu = min(self.best_cpu, _cpu_seconds() - cpu)
         self.output = output
+
+
+def _cpu_seconds() -> float:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def verdicts(output: str) -> list[bool]:
@@ -266,10 +277,10 @@ def _first_difference(a: Sequence[bool], b: Sequence[bool]) -> str:
 
 @dataclass
 class Result:
-    ours: float
-    baseline: float
-    ours_process: float
-    baseline_process: float
+    ours: Timing
+    baseline: Timing
+    ours_process: Timing
+    baseline_process: Timing
     verdicts: list[bool]
 
 
@@ -297,7 +308,7 @@ def compare(schema: str, path: Path, items: int, repeat: int) -> Result:
                 file=sys.stderr,
             )
             raise SystemExit(1)
-    return Result(mine.best, theirs.best, mine_alone.best, theirs_alone.best, a)
+    return Result(mine, theirs, mine_alone, theirs_alone, a)
 
 
 def _rate(items: int, seconds: float) -> str:
@@ -333,19 +344,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 1
             label = "validate" if schema == "profile" else f"validate --schema {schema}"
             goal = GOALS[schema]
-            in_process = result.baseline / result.ours
-            processes = result.baseline_process / result.ours_process
+            in_process = result.baseline.best / result.ours.best
+            processes = result.baseline_process.best / result.ours_process.best
+            in_process_cpu = result.baseline.best_cpu / result.ours.best_cpu
+            processes_cpu = result.baseline_process.best_cpu / result.ours_process.best_cpu
             print(
-                f"{label}: in process wirearchive {_rate(args.items, result.ours)}, "
-                f"baseline {_rate(args.items, result.baseline)}, ratio {in_process:.1f}x; "
-                f"as processes wirearchive {_rate(args.items, result.ours_process)}, "
-                f"baseline {_rate(args.items, result.baseline_process)}, "
-                f"ratio {processes:.1f}x (goal >= {goal:.0f}x); "
+                f"{label}: in process wirearchive {_rate(args.items, result.ours.best)}, "
+                f"baseline {_rate(args.items, result.baseline.best)}, ratio {in_process:.1f}x "
+                f"(CPU time {in_process_cpu:.1f}x); "
+                f"as processes wirearchive {_rate(args.items, result.ours_process.best)}, "
+                f"baseline {_rate(args.items, result.baseline_process.best)}, "
+                f"ratio {processes:.1f}x (CPU time {processes_cpu:.1f}x); goal >= {goal:.0f}x; "
                 f"{result.verdicts.count(False):,} invalid, verdicts identical"
             )
             met = met and min(in_process, processes) >= goal
     if not met:
-        print("goal not met", file=sys.stderr)
+        print("goal not met (see the ratios above)")
     return 0
 
 
