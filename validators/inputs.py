@@ -79,7 +79,7 @@ def _read_lines(handle: BinaryIO, name: str, limit: int) -> Iterator[Document]:
             _skip_rest_of_line(handle)
             yield Document(name, number, problem=_too_large(limit))
             continue
-        if not line.strip():
+        if line.isspace():  # a blank line (isspace stops at the first other byte)
             continue
         parsed, problem = parse(line)
         yield Document(name, number, parsed, problem, line.removesuffix(b"\n"))

@@ -54,6 +54,9 @@ _WIDE_BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
 )
 
+#: The first byte of every byte order mark above and of UTF-8's.
+_BOM_STARTS = frozenset({codecs.BOM_UTF8[:1], *(bom[:1] for bom, _, _ in _WIDE_BOMS)})
+
 #: Members whose string value is an identifier; members under which every string is one.
 _ID_KEYS = frozenset({"uri", "href", "guid"})
 _ID_CONTAINERS = frozenset({"altIds", "altids"})
@@ -83,6 +86,8 @@ def _skip(text: str, pos: int) -> int:
 
 def decode_text(data: bytes) -> tuple[bytes, Problem | None]:
     """The document as UTF-8 bytes: a UTF-8 BOM dropped, UTF-16/32 with a BOM transcoded."""
+    if data[:1] not in _BOM_STARTS:  # the common case: JSON text starts with "{" or "["
+        return data, None
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8) :], None
     for bom, codec, name in _WIDE_BOMS:
@@ -288,10 +293,10 @@ def _identifier_problem(item: Any, path: tuple[str | int, ...] = ()) -> Problem 
 def _deeper_than(compact: bytes, limit: int) -> bool:
     """Whether orjson's compact output nests more than `limit` levels, at C speed.
 
-    Fewer brackets than the limit cannot nest past it (the common case, one count);
-    otherwise strings are cut out and innermost pairs removed one level at a time.
+    No more opening brackets than the limit cannot nest past it (the common case, two
+    counts); otherwise strings are cut out and innermost pairs removed one level at a time.
     """
-    if len(compact.translate(None, _NOT_BRACKETS)) <= limit:
+    if compact.count(b"[") + compact.count(b"{") <= limit:
         return False
     # Balanced once strings are gone, so braces may be folded into brackets; one replace
     # pass removes exactly the innermost (empty) pairs, one level.
@@ -306,33 +311,34 @@ def _deeper_than(compact: bytes, limit: int) -> bool:
 def _may_hide_duplicates(text: bytes, compact: bytes) -> bool:
     """Whether the text may hold more keys than orjson kept (it keeps the last of equal keys).
 
-    orjson's compact output holds each kept key once, as ``":``, and besides only the quote
-    and colon pairs of string content, written ``\\":``. Every key of the text ends in a
-    quote, JSON whitespace and a colon; with the whitespace deleted (raw tabs and newlines
-    cannot be inside strings, and deleting spaces only adds pairs) each key end, and each
-    content pair, is a ``":`` again, unless the text spelt the quote or the colon as a
-    \\u escape (then the scanner looks closely). So more ``":`` in the text than in the
-    output means a key was dropped, and never fewer when one was.
+    A colon in JSON text is either a member's separator or a byte inside a string. orjson's
+    output holds one separator per kept key and the colons of the kept strings; the text
+    holds one separator per key it spells and the colons of all its strings, the dropped
+    values' too. So, unless the text spelt a colon as a \\u escape (then the output has one
+    the text does not, and the scanner looks closely), the text holds exactly as many colons
+    as the output when no key was dropped, and more when one was: two byte counts, without
+    copying the text.
     """
     if text == compact:  # machine-written compact JSON: nothing was dropped
         return False
-    if b"\\u00" in text and (b"\\u0022" in text or b"\\u003a" in text or b"\\u003A" in text):
+    if b"\\u00" in text and (b"\\u003a" in text or b"\\u003A" in text):
         return True
-    return text.translate(None, b" \t\n\r").count(b'":') > compact.count(b'":')
+    return text.count(b":") > compact.count(b":")
 
 
 def _may_hold_bad_identifier(compact: bytes) -> bool:
     """Whether an identifier in orjson's output may hold a control character.
 
     There keys are never escaped and a control character is always a short or \\u escape,
-    a raw 0x7F or a raw C1 pair (0xC2 0x80-0x9F): an identifier value free of backslashes,
-    0x7F and 0xC2 is clean, and one regex with a literal start finds the others.
+    a raw 0x7F or a raw C1 pair (0xC2 0x80-0x9F): an output free of backslashes, 0x7F and
+    0xC2 is clean (three byte searches); else an identifier value free of them is, and
+    one regex with a literal start finds the others.
     """
+    if b"\\" not in compact and b"\x7f" not in compact and b"\xc2" not in compact:
+        return False
     if _SUSPECT_IDENTIFIER.search(compact):
         return True
-    if b'"altIds":' not in compact and b'"altids":' not in compact:
-        return False
-    return b"\\" in compact or b"\x7f" in compact or b"\xc2" in compact
+    return b'"altIds":' in compact or b'"altids":' in compact
 
 
 def check_parsed(text: bytes, value: Any, *, max_depth: int = MAX_DEPTH) -> Problem | None:

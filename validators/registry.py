@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
-from importlib.resources import files
+from importlib import import_module
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
@@ -108,6 +109,19 @@ def _refuse_resource(uri: str) -> referencing.Resource[Any]:
     raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # attrs class; mypy misses it
 
 
+def _schema_files() -> Iterator[Any]:
+    """The files of the ``wirearchive.schemas`` package: from its folder when it has one
+    (importlib.resources, with the tempfile and shutil it imports, is a tenth of the
+    start of ``wirearchive validate``), else through importlib.resources (a zip)."""
+    package = import_module("wirearchive.schemas")
+    origin = getattr(package, "__file__", None)
+    if origin is not None and Path(origin).parent.is_dir():
+        return Path(origin).parent.iterdir()
+    from importlib.resources import files
+
+    return files(package).iterdir()
+
+
 class SchemaRegistry:
     """Named schemas plus the resources their ``$ref``s point at, for both engines."""
 
@@ -138,9 +152,8 @@ class SchemaRegistry:
     @classmethod
     def from_package(cls) -> SchemaRegistry:
         """Load every ``*.json`` shipped in ``wirearchive/schemas``."""
-        folder = files("wirearchive.schemas")
         schemas: dict[str, Mapping[str, Any]] = {}
-        for resource in sorted(folder.iterdir(), key=lambda r: r.name):
+        for resource in sorted(_schema_files(), key=lambda r: r.name):
             if resource.name.endswith(".json"):
                 schemas[_entry_name(resource.name)] = orjson.loads(resource.read_bytes())
         return cls(schemas)

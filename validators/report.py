@@ -35,6 +35,8 @@ class Report:
         schema: str | None,
         note: str | None = None,
     ) -> Report:
+        if not problems:  # the common case: skip ranking and sorting
+            return cls(path=path, line=line, schema=schema, note=note)
         ordered = rank(problems)
         return cls(
             path=path,

@@ -73,6 +73,9 @@ class StructuralValidator:
         self._reference: ReferenceValidator | None = None
 
     def compiled(self, schema: str) -> Any:
+        validator = self._compiled.get(schema)  # by the name asked for, then the real one
+        if validator is not None:
+            return validator
         name = self._registry.resolve_name(schema)
         validator = self._compiled.get(name)
         if validator is None:
@@ -85,6 +88,7 @@ class StructuralValidator:
                 base_uri=self._registry.uri(name),
             )
             self._compiled[name] = validator
+        self._compiled[schema] = validator
         return validator
 
     def is_valid(self, schema: str, instance: Any) -> bool:

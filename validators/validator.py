@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .detect import VersionDetector
 from .problems import Problem
 from .registry import PROFILE, SchemaRegistry, default_registry
 from .report import Report
-from .rules import RULES, Rule, RuleContext, check_rules
 from .structural import Engine, StructuralValidator
+
+if TYPE_CHECKING:  # imported when the profile is chosen: no other schema runs rules
+    from .rules import Rule, RuleContext
 
 __all__ = ["AUTO", "Validator"]
 
@@ -33,13 +35,19 @@ class Validator:
         registry: SchemaRegistry | None = None,
         engine: Engine | None = None,
         context: RuleContext | None = None,
-        rules: Sequence[Rule] = RULES,
+        rules: Sequence[Rule] | None = None,
     ) -> None:
         self.registry = registry or default_registry()
         self.engine: Engine = engine or StructuralValidator(self.registry)
         self.schema = schema
         self._context = context
         self._rules = rules
+        if schema == PROFILE:
+            from . import rules as rule_module
+
+            self._check_rules = rule_module.check_rules
+            self._rules = rule_module.RULES if rules is None else rules
+            self._new_context = rule_module.RuleContext
         self._detector: VersionDetector | None = None
         if schema == AUTO:
             self._detector = VersionDetector(self.registry, self.engine.is_valid)
@@ -61,7 +69,8 @@ class Validator:
         if not self.engine.is_valid(schema, document):
             problems = self.engine.problems(schema, document)
         if self.schema == PROFILE and isinstance(document, dict):
-            problems += check_rules(document, self._context or RuleContext(), self._rules)
+            context = self._context or self._new_context()
+            problems += self._check_rules(document, context, self._rules or ())
         return Report.from_problems(problems, path=path, line=line, schema=schema, note=note)
 
     def invalid_input(self, problem: Problem, *, path: str | None, line: int | None) -> Report:

@@ -12,52 +12,76 @@ unreadable or missing path is one such input), 2 usage error or a fault of the a
 
 from __future__ import annotations
 
-import sqlite3
+import importlib
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 from typing import TextIO
 
 from wirearchive import __version__
-from wirearchive.archive import ArchiveError
 from wirearchive.validators import SchemaNotFound
 
 from ..exits import EXIT_FATAL, EXIT_OK
-from . import crawl, intake, records, upkeep, validate
 from ._shared import Parser, UsageError
 
 __all__ = ["main", "run"]
 
-#: The command groups, in the order ``--help`` lists their commands.
-GROUPS = (validate, intake, records, upkeep, crawl)
+#: The command groups (modules of this package), in the order ``--help`` lists them.
+GROUP_NAMES = ("validate", "intake", "records", "upkeep", "crawl")
 
 
-def _parser() -> Parser:
+def _groups(argv: Sequence[str]) -> list[ModuleType]:
+    """The command groups to build the parser from: all of them, except for ``validate``,
+    which needs only its own (it is run on whole feeds, often from scripts, and must not
+    pay for importing the archive, the readers and their libraries at each start)."""
+    names = ["validate"] if argv[:1] == ["validate"] else GROUP_NAMES
+    return [importlib.import_module(f"{__name__}.{name}") for name in names]
+
+
+def __getattr__(name: str) -> tuple[ModuleType, ...]:
+    if name == "GROUPS":  # every command group, imported on demand
+        return tuple(_groups(()))
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _parser(argv: Sequence[str] = ()) -> Parser:
     parser = Parser(prog="wirearchive", description="Archive news wire articles as IPTC ninjs.")
     parser.add_argument("--version", action="version", version=f"wirearchive {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    for group in GROUPS:
+    for group in _groups(argv):
         group.add_commands(commands)
     return parser
+
+
+def _archive_fault(exc: Exception) -> bool:
+    """Whether the error is the archive's own (or its catalog's, sqlite3's); neither can
+    be when its module was never imported, as in ``validate``, which imports neither."""
+    archive, sqlite3 = sys.modules.get("wirearchive.archive"), sys.modules.get("sqlite3")
+    return (sqlite3 is not None and isinstance(exc, sqlite3.Error)) or (
+        archive is not None and isinstance(exc, archive.ArchiveError)
+    )
 
 
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """Run one command; return its exit status. Never raises for bad input or usage."""
     try:
-        args = _parser().parse_args(list(argv))
+        args = _parser(argv).parse_args(list(argv))
         args.argv = list(argv)
         status: int = args.handler(args, stdout, stderr)
         return status
     except UsageError as exc:
         print(exc, file=stderr)
         return EXIT_FATAL
-    except (SchemaNotFound, ArchiveError, sqlite3.Error) as exc:
-        print(f"wirearchive: {exc}", file=stderr)
-        return EXIT_FATAL
-    except OSError as exc:  # an archive folder we may not create or write, a full disk
-        print(f"wirearchive: {exc.filename or ''}: {exc.strerror or exc}", file=stderr)
-        return EXIT_FATAL
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else EXIT_OK
+    except Exception as exc:
+        if isinstance(exc, SchemaNotFound) or _archive_fault(exc):
+            print(f"wirearchive: {exc}", file=stderr)
+            return EXIT_FATAL
+        if isinstance(exc, OSError):  # an archive folder we may not create or write, a full disk
+            print(f"wirearchive: {exc.filename or ''}: {exc.strerror or exc}", file=stderr)
+            return EXIT_FATAL
+        raise
 
 
 def main(argv: Sequence[str] | None = None) -> int:

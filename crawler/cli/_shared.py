@@ -8,13 +8,13 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import orjson
-from wirearchive.archive import Store, resolve_location
 from wirearchive.validators import DEFAULT_MAX_BYTES
 
-from ..readers import readers
+if TYPE_CHECKING:  # imported where used: ``validate`` needs neither the archive nor readers
+    from wirearchive.archive import Store
 
 #: What every command function is: parsed arguments and the two streams in, exit status out.
 Handler = Callable[[argparse.Namespace, TextIO, TextIO], int]
@@ -74,6 +74,8 @@ def format_options(parser: argparse.ArgumentParser) -> None:
 
 
 def checked_format(name: str | None) -> str | None:
+    from ..readers import readers
+
     if name is not None and name not in readers():
         raise UsageError(
             f"wirearchive: unknown --format {name!r} (choose from {', '.join(sorted(readers()))})"
@@ -90,6 +92,8 @@ def open_store(
     A typo in ``--archive`` must not leave an empty archive behind: every command but
     ``ingest`` (and ``crawl``, which opens its own) exits 2 with ``no archive at PATH``.
     """
+    from wirearchive.archive import Store, resolve_location
+
     store = Store.open(resolve_location(args.archive), readonly=readonly, create=create)
     try:
         yield store
