@@ -21,6 +21,7 @@ from wirearchive.validators import Problem, walk
 from .base import PICTURE_OR_VIDEO, TEXT, Extracted, ReadContext, Reader, Source, step
 
 __all__ = [
+    "HEAD_BYTES",
     "PICTURE_OR_VIDEO",
     "TEXT",
     "Extracted",
@@ -28,8 +29,10 @@ __all__ = [
     "Reader",
     "Source",
     "choose",
+    "chosen_step",
     "read_inputs",
     "read_source",
+    "reader_error",
     "readers",
     "step",
     "unreadable",
@@ -39,7 +42,8 @@ __all__ = [
 _MODULES = (
     "gunzip", "ninjs", "newsml", "newsml1", "nitf", "iptc7901", "anpa1312", "feed", "html", "text",
 )  # fmt: skip
-_HEAD = 4096
+#: How much of an input `choose` looks at.
+HEAD_BYTES = 4096
 #: What JSON text starts with once a UTF-8 BOM and whitespace are skipped.
 _JSON_START = (b"{", b"[")
 
@@ -145,30 +149,42 @@ def read_source(
     """
     context = context or ReadContext()
     try:
-        head = source.head(_HEAD)
+        head = source.head(HEAD_BYTES)
     except OSError as exc:
         yield unreadable(source.name, f"{source.name}: {exc.strerror or exc}")
         return
     reader = choose(source.file_name, head, format)
-    chosen = step("choose", reader.name + (" (--format)" if format else " (content)"))
+    chosen = chosen_step(reader, format)
     try:
         for extracted in reader.read(source, context):
             yield replace(extracted, steps=(chosen, *extracted.steps))
     except OSError as exc:  # vanished or became unreadable while being read
         yield unreadable(source.name, f"{source.name}: {exc.strerror or exc}")
     except Exception as exc:  # noqa: BLE001 - one input's fault must not end the run
-        yield Extracted(
-            source.name,
-            reader.name,
-            reader.version,
-            _kept_bytes(source, context),
-            "application/octet-stream",
-            problem=Problem(
-                rule="ingest.reader-error",
-                message=f"the {reader.name} reader failed: {type(exc).__name__}: {exc}"[:500],
-            ),
-            steps=(chosen,),
-        )
+        yield reader_error(source, reader, f"{type(exc).__name__}: {exc}", context, chosen)
+
+
+def reader_error(
+    source: Source, reader: Reader, error: str, context: ReadContext, chosen: dict[str, str]
+) -> Extracted:
+    """What is left of an input whose reader raised `error`: its bytes, for the quarantine."""
+    return Extracted(
+        source.name,
+        reader.name,
+        reader.version,
+        _kept_bytes(source, context),
+        "application/octet-stream",
+        problem=Problem(
+            rule="ingest.reader-error",
+            message=f"the {reader.name} reader failed: {error}"[:500],
+        ),
+        steps=(chosen,),
+    )
+
+
+def chosen_step(reader: Reader, format: str | None) -> dict[str, str]:
+    """The provenance step that says which reader was chosen and how."""
+    return step("choose", reader.name + (" (--format)" if format else " (content)"))
 
 
 def read_inputs(
