@@ -27,7 +27,7 @@ import orjson
 from wirearchive import __version__
 
 from .backend import Backend, open_backend
-from .canonical import canonical_bytes, legacy_digest, nfc, sha256
+from .canonical import canonical_bytes, legacy_digest, nfc_item, sha256
 from .catalog import Catalog, ItemState, Location, SegmentInfo, SQLiteCatalog
 from .log import (
     DamagedLine,
@@ -202,7 +202,7 @@ Prepared = tuple[dict[str, Any], str]
 def prepare_item(item: Mapping[str, Any]) -> Prepared:
     """The item in NFC and its digest; `Unencodable` when the log could not hold it."""
     try:
-        normalized = nfc(dict(item))
+        normalized = nfc_item(dict(item))
         return normalized, sha256(canonical_bytes(normalized, is_nfc=True))
     except (TypeError, RecursionError) as exc:  # too deep, or a lone surrogate
         raise Unencodable(f"the item cannot be archived: {exc or type(exc).__name__}") from None
