@@ -535,7 +535,11 @@ class Store:
             made: dict[tuple[str, str], int] = {}  # (id, digest) → version, in this group
             name = warc_names(group.number)[0 if self._gzip else 1]
             warc = WarcBuilder(name, software=self._software, gzip=self._gzip)
-            refs: dict[str, dict[str, Any]] = {}
+            # Where the archive keeps any of these bytes already, in a few queries, not
+            # one per capture.
+            refs = self.catalog.captures(
+                entry.capture.sha256 for entry in pending if entry.capture is not None
+            )
             now = utc_now()
             records: list[tuple[str, dict[str, Any]]] = []
             for entry in pending:
@@ -597,9 +601,13 @@ class Store:
         refs: dict[str, dict[str, Any]],
         record: Record | None = None,
     ) -> dict[str, Any]:
-        """The stored copy of these bytes: an earlier one if the archive has them already."""
+        """The stored copy of these bytes: an earlier one if the archive has them already.
+
+        `refs` holds every copy the archive had of the group's captures when the group
+        began (`Catalog.captures`), and those the group has written since.
+        """
         digest = capture.sha256
-        ref = refs.get(digest) or self.catalog.capture(digest)
+        ref = refs.get(digest)
         if ref is None:
             made: CaptureRef = warc.add(capture, record)
             ref = made.to_provenance()
