@@ -208,13 +208,13 @@ def throughput(root: Path, items: int, repeat: int, workers: int | None) -> Path
         )
         shutil.rmtree(archive)
         shutil.rmtree(folder)
-    mine, base = items / statistics.median(ours), items / statistics.median(theirs)
-    ratio = mine / base
+    rate, base_rate = items / statistics.median(ours), items / statistics.median(theirs)
+    ratio = rate / base_rate
     print(
-        f"wirearchive ingest: {mine:,.0f} items/s; baseline orjson file per item + fsync "
-        f"per {FSYNC_EVERY}: {base:,.0f} items/s; ratio {ratio:.2f}"
+        f"wirearchive ingest: {rate:,.0f} items/s; baseline orjson file per item + fsync "
+        f"per {FSYNC_EVERY}: {base_rate:,.0f} items/s; ratio {ratio:.2f}"
     )
-    print(f"  goal >= {GOAL_RATE:,.0f} items/s: {_verdict(mine >= GOAL_RATE)} ({mine:,.0f})")
+    print(f"  goal >= {GOAL_RATE:,.0f} items/s: {_verdict(rate >= GOAL_RATE)} ({rate:,.0f})")
     print(f"  goal >= {GOAL_RATIO:.0f}x baseline: {_verdict(ratio >= GOAL_RATIO)} ({ratio:.2f}x)")
     return feed
 
