@@ -36,6 +36,17 @@ record built and gzipped by a pool of worker processes (``--workers``, one per C
 in order, and the one writer appends them; resource records are built without warcio.
 The limit is then the checking itself (the rules above, owned by the validator work) and
 the one writer's share (log lines, SQLite, a pickle of each checked item back).
+
+Measured after (10,000 items, a machine shared with other work, load 3 to 8 on 2 CPUs,
+so wall seconds swing 2-4x from run to run; CPU seconds of the whole process tree are
+steadier): the ingest took 6.4 s user CPU before and 4.5 s with ``--workers 1``; with
+the pool, the writer process uses 2.0-2.2 s and the two workers 4.6-5.1 s together, so
+on two idle CPUs the wall time is about (2.1 + 4.8) / 2 = 3.5 s, some 2,900 items/s.
+10,000 items/s would need about 200 µs of CPU an item on two CPUs; the checking alone
+takes more than half of that (the profile's rules), and pickling each checked item to
+the writer and back costs about 130 µs. The peak RSS stays flat: 57 MB serial, 66 MB
+pooled for 10,000 items, and the same order for the 1 GB file (the lines are streamed,
+at most 2 jobs per worker in flight).
 """
 
 from __future__ import annotations
