@@ -45,8 +45,8 @@ on two idle CPUs the wall time is about (2.1 + 4.8) / 2 = 3.5 s, some 2,900 item
 10,000 items/s would need about 200 µs of CPU an item on two CPUs; the checking alone
 takes more than half of that (the profile's rules), and pickling each checked item to
 the writer and back costs about 130 µs. The peak RSS stays flat: 57 MB serial, 66 MB
-pooled for 10,000 items, and the same order for the 1 GB file (the lines are streamed,
-at most 2 jobs per worker in flight).
+pooled for 10,000 items, and 75 MB for the 1 GB file (678,895 lines, 1,074 s at load
+8, 515 s CPU): the lines are streamed, at most 2 jobs per worker in flight.
 """
 
 from __future__ import annotations
