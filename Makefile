@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(PY) bench/archive.py
 	$(PY) bench/extract.py
 	$(PY) bench/crawl.py
+	$(PY) bench/ingest.py
 
 clean:
 	rm -rf $(VENV) $(TYPECHECK) build dist *.egg-info

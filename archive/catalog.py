@@ -122,6 +122,7 @@ class Catalog(Protocol):
     def version_of(self, item_id: str, digest: str) -> int | None: ...
     def withdrawal(self, item_id: str) -> dict[str, Any] | None: ...
     def capture(self, sha256: str) -> dict[str, Any] | None: ...
+    def captures(self, digests: Iterable[str]) -> dict[str, dict[str, Any]]: ...
     def index_segment(self, info: SegmentInfo, entries: Sequence[LogEntry]) -> None: ...
     def segments(self) -> list[SegmentInfo]: ...
     def warcs(self) -> dict[str, tuple[str, int]]: ...
@@ -365,6 +366,29 @@ class SQLiteCatalog:
             "version": version,
             "digest": _digest_text(digest),
         }
+
+    def captures(self, digests: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """`capture` for many digests in a few queries: those kept already, by digest."""
+        found: dict[str, dict[str, Any]] = {}
+        unique = list(dict.fromkeys(digests))
+        for start in range(0, len(unique), 500):
+            chunk = {_digest_blob(digest): digest for digest in unique[start : start + 500]}
+            marks = ",".join("?" * len(chunk))
+            for raw, warc_file, record_id, offset, size in self._db.execute(
+                "SELECT sha256, warc_file, record_id, offset, size FROM captures "
+                f"WHERE key IN ({marks})",
+                [_blob_key(raw) for raw in chunk],
+            ):
+                digest = chunk.get(raw)  # two digests may share the 64-bit key
+                if digest is not None:
+                    found[digest] = {
+                        "sha256": digest,
+                        "size": size,
+                        "warcFile": warc_file,
+                        "warcRecordId": record_id,
+                        "warcOffset": offset,
+                    }
+        return found
 
     def capture(self, sha256: str) -> dict[str, Any] | None:
         """Where bytes with this sha256 are kept already, as provenance capture fields."""

@@ -27,7 +27,7 @@ import orjson
 from wirearchive import __version__
 
 from .backend import Backend, open_backend
-from .canonical import canonical_bytes, legacy_digest, nfc, sha256
+from .canonical import canonical_bytes, legacy_digest, nfc_item, sha256
 from .catalog import Catalog, ItemState, Location, SegmentInfo, SQLiteCatalog
 from .log import (
     DamagedLine,
@@ -41,7 +41,7 @@ from .log import (
     segment_name,
 )
 from .versioning import Decision, decide, pub_status
-from .warc import Capture, CaptureRef, WarcBuilder, read_payload
+from .warc import Capture, CaptureRef, Record, WarcBuilder, read_payload
 
 __all__ = [
     "DEFAULT_LOCATION",
@@ -49,9 +49,11 @@ __all__ = [
     "ArchiveError",
     "Changes",
     "Outcome",
+    "Prepared",
     "Store",
     "Writer",
     "new_run_id",
+    "prepare_item",
     "resolve_location",
 ]
 
@@ -124,6 +126,7 @@ class _Put:
     provenance: dict[str, Any]
     warnings: list[dict[str, Any]]
     profile: str
+    record: Record | None = None
 
 
 @dataclass(slots=True)
@@ -192,6 +195,19 @@ class Unencodable(ValueError):
     """
 
 
+#: An item in NFC and its canonical digest: the lock-free part of a put.
+Prepared = tuple[dict[str, Any], str]
+
+
+def prepare_item(item: Mapping[str, Any]) -> Prepared:
+    """The item in NFC and its digest; `Unencodable` when the log could not hold it."""
+    try:
+        normalized = nfc_item(dict(item))
+        return normalized, sha256(canonical_bytes(normalized, is_nfc=True))
+    except (TypeError, RecursionError) as exc:  # too deep, or a lone surrogate
+        raise Unencodable(f"the item cannot be archived: {exc or type(exc).__name__}") from None
+
+
 def unencodable(value: Any) -> str | None:
     """Why orjson (the log's encoder) refuses `value`, or None when it does not."""
     try:
@@ -236,22 +252,25 @@ class Writer:
         provenance: Mapping[str, Any] | None = None,
         warnings: Sequence[Mapping[str, Any]] = (),
         profile: str,
+        prepared: Prepared | None = None,
+        record: Record | None = None,
     ) -> None:
-        """Queue a valid item; the store fills in version, digest and the capture's place."""
+        """Queue a valid item; the store fills in version, digest and the capture's place.
+
+        `prepared` is what `prepare_item` made of this very item, and `record` the
+        capture's `resource_record`, when another process (an ingest's checking pool) did
+        that part of the work already; the record is used only if the bytes are new here.
+        """
         uri = item.get("uri")
         if not isinstance(uri, str) or not uri:
             raise ValueError("an archived item needs a uri, its id in the archive")
-        try:
-            normalized = nfc(dict(item))
-            digest = sha256(canonical_bytes(normalized, is_nfc=True))
-        except (TypeError, RecursionError) as exc:  # too deep, or a lone surrogate
-            raise Unencodable(f"the item cannot be archived: {exc or type(exc).__name__}") from None
+        normalized, digest = prepared or prepare_item(item)
         kept = [{"path": w["path"], "rule": w["rule"], "message": w["message"]} for w in warnings]
         facts = dict(provenance or {})
         problem = unencodable([facts, kept])
         if problem is not None:
             raise Unencodable(f"the provenance cannot be archived: {problem}")
-        self._pending.append(_Put(normalized, digest, capture, facts, kept, profile))
+        self._pending.append(_Put(normalized, digest, capture, facts, kept, profile, record))
 
     def quarantine(
         self,
@@ -516,7 +535,11 @@ class Store:
             made: dict[tuple[str, str], int] = {}  # (id, digest) → version, in this group
             name = warc_names(group.number)[0 if self._gzip else 1]
             warc = WarcBuilder(name, software=self._software, gzip=self._gzip)
-            refs: dict[str, dict[str, Any]] = {}
+            # Where the archive keeps any of these bytes already, in a few queries, not
+            # one per capture.
+            refs = self.catalog.captures(
+                entry.capture.sha256 for entry in pending if entry.capture is not None
+            )
             now = utc_now()
             records: list[tuple[str, dict[str, Any]]] = []
             for entry in pending:
@@ -572,13 +595,21 @@ class Store:
         return _Group(number + 1, seq)
 
     def _capture_ref(
-        self, capture: Capture, warc: WarcBuilder, refs: dict[str, dict[str, Any]]
+        self,
+        capture: Capture,
+        warc: WarcBuilder,
+        refs: dict[str, dict[str, Any]],
+        record: Record | None = None,
     ) -> dict[str, Any]:
-        """The stored copy of these bytes: an earlier one if the archive has them already."""
+        """The stored copy of these bytes: an earlier one if the archive has them already.
+
+        `refs` holds every copy the archive had of the group's captures when the group
+        began (`Catalog.captures`), and those the group has written since.
+        """
         digest = capture.sha256
-        ref = refs.get(digest) or self.catalog.capture(digest)
+        ref = refs.get(digest)
         if ref is None:
-            made: CaptureRef = warc.add(capture)
+            made: CaptureRef = warc.add(capture, record)
             ref = made.to_provenance()
         refs[digest] = ref
         return {**_capture_facts(capture), "mediaType": capture.media_type, **ref}
@@ -641,7 +672,7 @@ class Store:
             assert state is not None
             assert decision.version is not None
             return self._sighted(put, state, decision, warc, refs, run, now)
-        capture = self._capture_ref(put.capture, warc, refs)
+        capture = self._capture_ref(put.capture, warc, refs, put.record)
         provenance = self._provenance(
             put.provenance, capture, put.capture.target_uri, run, source, now
         )
@@ -697,7 +728,7 @@ class Store:
         sighting = _sighting(uri, (version, digest), run, now, put.capture, put.provenance)
         if decision.warning is None:
             return Outcome("unchanged", uri, version, digest, ""), "sighting", sighting
-        sighting["capture"] |= self._capture_ref(put.capture, warc, refs)
+        sighting["capture"] |= self._capture_ref(put.capture, warc, refs, put.record)
         sighting["warnings"] = [decision.warning]
         if put.digest != digest:
             sighting["captured"] = {

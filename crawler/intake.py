@@ -12,10 +12,12 @@ or skip, named with its path and a rule, and the run goes on.
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.pool
 import platform
 import sqlite3
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -26,28 +28,48 @@ from urllib.parse import quote
 
 from wirearchive import __version__
 from wirearchive.archive import Capture, Outcome, Store, Writer, new_run_id
-from wirearchive.archive.store import Unencodable
+from wirearchive.archive.store import Prepared, Unencodable, prepare_item
+from wirearchive.archive.warc import Record, resource_record
 from wirearchive.validators import (
     DEFAULT_MAX_BYTES,
     PROFILE,
+    Document,
     Problem,
     Report,
     Severity,
     Validator,
     default_registry,
+    parse,
     walk,
 )
 
 from .normalize import normalize
-from .readers import Extracted, ReadContext, Source, read_source, readers, step
+from .readers import (
+    HEAD_BYTES,
+    Extracted,
+    ReadContext,
+    Source,
+    choose,
+    chosen_step,
+    read_source,
+    reader_error,
+    readers,
+    step,
+    unreadable,
+)
+from .readers.base import too_large
+from .readers.ninjs import READER as NINJS
+from .readers.ninjs import NinjsReader
 
 __all__ = [
+    "Checked",
     "Checker",
     "Counts",
     "Intake",
     "Result",
     "check_extracted",
     "extraction_provenance",
+    "prepare",
     "quarantine_reason",
     "run_manifest",
     "utc_now",
@@ -259,6 +281,142 @@ class Checker:
         return report
 
 
+@dataclass(slots=True)
+class Checked:
+    """One input read and checked, ready to queue: what `prepare` makes of an `Extracted`.
+
+    Made in the ingest process or in a worker of its checking pool, and picklable so
+    that it can cross between them.
+    """
+
+    extracted: Extracted
+    #: None for an input that was never read (unreadable, not found): a failure.
+    report: Report | None
+    capture: Capture | None = None
+    provenance: dict[str, Any] = field(default_factory=dict)
+    schema_uri: str = ""
+    #: The item in NFC and its digest, or why the log cannot hold it; None when not made.
+    prepared: Prepared | str | None = None
+    #: The capture's WARC record, made with the item (in a worker, off the writer's path).
+    record: Record | None = None
+
+
+def prepare(
+    checker: Checker,
+    extracted: Extracted,
+    *,
+    uri: str | None = None,
+    capture: Capture | None = None,
+    derived: dict[str, Any] | None = None,
+    steps: Sequence[dict[str, str]] = (),
+    for_archive: bool = True,
+    records: bool = False,
+) -> Checked:
+    """Everything about one input that needs no archive: capture, provenance, the check,
+    and (`for_archive`, valid items) the item's NFC form and digest, and with `records`
+    its WARC record too (worth it in a worker: in the writer it is made only if needed)."""
+    problem = extracted.problem
+    if problem is not None and problem.rule in ("input.unreadable", "input.not-found"):
+        return Checked(extracted, None)
+    if capture is None and extracted.raw is not None:
+        target = file_uri(uri or extracted.path, extracted.line, extracted.part)
+        capture = Capture(extracted.raw, target, extracted.media_type)
+    schema_uri = checker.schema_uri(extracted.schema)
+    if derived is None:
+        derived = {"path": extracted.path}
+        if uri is not None:
+            derived["url"] = uri  # exact: the bytes of a name that is not UTF-8 too
+        if extracted.line:
+            derived["line"] = extracted.line
+    provenance = extraction_provenance(extracted, schema_uri, derived)
+    provenance["steps"][:0] = list(steps)
+    report = check_extracted(checker, extracted, provenance)
+    provenance["steps"].append(
+        step(
+            "validate",
+            f"{report.schema}: {len(report.errors)} errors, {len(report.warnings)} warnings",
+        )
+    )
+    prepared: Prepared | str | None = None
+    record = None
+    if for_archive and report.valid and capture is not None and extracted.item is not None:
+        try:
+            prepared = prepare_item(extracted.item)
+        except Unencodable as exc:
+            prepared = str(exc)
+        if records:
+            record = resource_record(capture)
+    return Checked(extracted, report, capture, provenance, schema_uri, prepared, record)
+
+
+# -- the checking pool -------------------------------------------------------------------
+#
+# Reading and checking a JSON Lines line needs no archive, so the lines of a large file go
+# to worker processes in chunks, and come back as `Checked` inputs, in order, to the one
+# process that holds the archive's `Writer`.
+
+_LINES = (".jsonl", ".ndjson")
+#: Lines per job, and the most bytes of lines per job (one job's lines stay in memory).
+_JOB_LINES = 250
+_JOB_BYTES = 4 << 20
+#: Set in the ingest process just before its pool forks: each worker's checker.
+_POOL_CHECKER: Checker | None = None
+
+#: A job: the file's name and URI, the choose step, (line number, line or None when
+#: over the size limit) pairs, the size limit, and whether items are prepared for a put.
+_Job = tuple[str, str, dict[str, str], list[tuple[int, bytes | None]], int, bool]
+
+
+def _check_lines(job: _Job) -> tuple[list[Checked], str | None]:
+    """In a worker: each line as `NinjsReader.read` and `Intake.add` would make it.
+
+    Returns the checked lines and, if the reader raised on one, the error (the serial
+    path stops reading the file there, and so does the pooled one).
+    """
+    name, uri, chosen, lines, max_bytes, for_archive = job
+    checker = _POOL_CHECKER
+    assert checker is not None, "the pool forks after the checker is set"
+    found: list[Checked] = []
+    for number, line in lines:
+        if line is None:
+            document = Document(name, number, problem=too_large(max_bytes))
+        else:
+            parsed, problem = parse(line)
+            document = Document(name, number, parsed, problem, line.removesuffix(b"\n"))
+        try:
+            extracted = NINJS.extract(document)
+        except Exception as exc:  # noqa: BLE001 - the file's reader error, as read_source
+            return found, f"{type(exc).__name__}: {exc}"
+        extracted = replace(extracted, steps=(chosen, *extracted.steps))
+        checked = prepare(checker, extracted, uri=uri, for_archive=for_archive, records=True)
+        if isinstance(checked.prepared, tuple):  # the item crosses once, in its NFC form
+            checked.extracted = replace(checked.extracted, item=checked.prepared[0])
+        found.append(checked)
+    return found, None
+
+
+def _line_jobs(handle: Any, limit: int) -> Iterable[list[tuple[int, bytes | None]]]:
+    """The lines of a JSON Lines stream in jobs, numbered and cut as `read_stream` does:
+    blank lines are left out, a line over `limit` bytes is not read (None)."""
+    job: list[tuple[int, bytes | None]] = []
+    size = number = 0
+    while line := handle.readline(limit + 1):
+        number += 1
+        if len(line) > limit and not line.endswith(b"\n"):
+            while rest := handle.readline(1 << 20):
+                if rest.endswith(b"\n"):
+                    break
+            job.append((number, None))
+        elif line.strip():
+            job.append((number, line))
+            size += len(line)
+        if len(job) >= _JOB_LINES or size >= _JOB_BYTES:
+            yield job
+            job, size = [], 0
+    if job:
+        yield job
+
+
 @dataclass(frozen=True, slots=True)
 class _Waiting:
     """A queued input, reported once its group is durable."""
@@ -293,6 +451,11 @@ class Intake:
     on_bytes: Callable[[int], None] | None = None
     #: The key naming an input in the manifest's lists: "path" for files, "url" for crawls.
     label: str = "path"
+    #: Processes that read and check the lines of large JSON Lines files; 1: none, all
+    #: is done here. The archive is written by this process alone either way.
+    workers: int = 1
+    #: A JSON Lines file smaller than this is read here: a pool is not worth its start.
+    pool_bytes: int = 1 << 20
     run_id: str = field(default_factory=new_run_id)
     counts: Counts = field(default_factory=Counts)
     rules: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -312,6 +475,9 @@ class Intake:
             self.store.writer(self.run_id, source=self.source) if self.store else None
         )
         self._waiting: list[_Waiting] = []
+        self._pool: multiprocessing.pool.Pool | None = None
+        #: Lines the checking pool read and checked (the rest were read here).
+        self.pooled = 0
         self.started = utc_now()
         self._clock = time.monotonic()
         self._oldest = self._clock
@@ -335,8 +501,80 @@ class Intake:
     def feed(self, source: Source, context: ReadContext | None = None) -> None:
         """Read one input with its reader and add every item it makes."""
         context = context or ReadContext(max_bytes=self.max_bytes)
+        if self._pooled(source) and self._feed_lines(source, context):
+            return
         for extracted in read_source(source, format=self.format, context=context):
             self.add(extracted, uri=source.uri)
+
+    def _pooled(self, source: Source) -> bool:
+        """Whether a source is a JSON Lines file large enough for the checking pool."""
+        if self.workers < 2 or source.path is None or source.data is not None:
+            return False
+        if source.suffix not in _LINES or self.format not in (None, NINJS.name):
+            return False
+        try:
+            return source.path.stat().st_size >= self.pool_bytes
+        except OSError:
+            return False  # read_source names the problem
+
+    def _feed_lines(self, source: Source, context: ReadContext) -> bool:
+        """Read a JSON Lines file with the pool; False (nothing done) unless it is ninjs.
+
+        Each input's outcome, and the order of outcomes, is the serial path's: jobs are
+        taken back in order, and a reader error ends the file as it would there.
+        """
+        try:
+            head = source.head(HEAD_BYTES)
+        except OSError:
+            return False  # read_source names the problem
+        reader = choose(source.file_name, head, self.format)
+        if not isinstance(reader, NinjsReader):
+            return False
+        chosen = chosen_step(reader, self.format)
+        pool = self._start_pool()
+        pending: deque[multiprocessing.pool.AsyncResult[tuple[list[Checked], str | None]]]
+        pending = deque()
+        error: str | None = None
+        stopped: Extracted | None = None
+        try:
+            with source.open() as handle:
+                for lines in _line_jobs(handle, context.max_bytes):
+                    job = (source.name, source.uri, chosen, lines, context.max_bytes,
+                           self._writer is not None)  # fmt: skip
+                    pending.append(pool.apply_async(_check_lines, (job,)))
+                    if len(pending) > 2 * self.workers:  # bounded: a 1 GB file is streamed
+                        error = self._take(pending.popleft().get())
+                        if error is not None:
+                            break
+        except OSError as exc:  # vanished or became unreadable while being read
+            stopped = unreadable(source.name, f"{source.name}: {exc.strerror or exc}")
+        while pending and error is None:
+            error = self._take(pending.popleft().get())
+        if error is not None:
+            stopped = reader_error(source, reader, error, context, chosen)
+        if stopped is not None:
+            self.add(stopped, uri=source.uri)
+        return True
+
+    def _take(self, done: tuple[list[Checked], str | None]) -> str | None:
+        checked, error = done
+        self.pooled += len(checked)
+        for one in checked:
+            self._admit(one)
+        return error
+
+    def _start_pool(self) -> multiprocessing.pool.Pool:
+        global _POOL_CHECKER
+        if self._pool is None:
+            _POOL_CHECKER = self.checker  # the workers fork with it: compiled once, here
+            self._pool = multiprocessing.get_context("fork").Pool(self.workers)
+        return self._pool
+
+    def _stop_pool(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
 
     def add(
         self,
@@ -353,29 +591,24 @@ class Intake:
         they are the extracted `raw` bytes, captured under `uri` (the file's). Returns the
         report (None for an input that was never read: a failure).
         """
-        problem = extracted.problem
-        if problem is not None and problem.rule in ("input.unreadable", "input.not-found"):
-            self.fail(extracted.path, problem, line=extracted.line)  # no bytes to keep
-            return None
-        if capture is None and extracted.raw is not None:
-            target = file_uri(uri or extracted.path, extracted.line, extracted.part)
-            capture = Capture(extracted.raw, target, extracted.media_type)
-        schema_uri = self.checker.schema_uri(extracted.schema)
-        if derived is None:
-            derived = {"path": extracted.path}
-            if uri is not None:
-                derived["url"] = uri  # exact: the bytes of a name that is not UTF-8 too
-            if extracted.line:
-                derived["line"] = extracted.line
-        provenance = extraction_provenance(extracted, schema_uri, derived)
-        provenance["steps"][:0] = list(steps)
-        report = check_extracted(self.checker, extracted, provenance)
-        provenance["steps"].append(
-            step(
-                "validate",
-                f"{report.schema}: {len(report.errors)} errors, {len(report.warnings)} warnings",
-            )
+        checked = prepare(
+            self.checker,
+            extracted,
+            uri=uri,
+            capture=capture,
+            derived=derived,
+            steps=steps,
+            for_archive=self._writer is not None,
         )
+        return self._admit(checked)
+
+    def _admit(self, checked: Checked) -> Report | None:
+        """Queue what `prepare` made of one input (here or in a worker process)."""
+        extracted, report, capture = checked.extracted, checked.report, checked.capture
+        if report is None:
+            assert extracted.problem is not None
+            self.fail(extracted.path, extracted.problem, line=extracted.line)  # no bytes
+            return None
         if self.on_checked is not None:
             self.on_checked(extracted, report)
         if self._writer is None:
@@ -386,12 +619,16 @@ class Intake:
             return report
         if report.valid and capture is not None and extracted.item is not None:
             try:
+                if isinstance(checked.prepared, str):
+                    raise Unencodable(checked.prepared)
                 self._writer.put(
                     extracted.item,
                     capture,
-                    provenance=provenance,
+                    provenance=checked.provenance,
                     warnings=[w.to_dict() for w in report.warnings],
-                    profile=schema_uri,
+                    profile=checked.schema_uri,
+                    prepared=checked.prepared,
+                    record=checked.record,
                 )
             except Unencodable as exc:
                 report = Report.from_problems(
@@ -404,7 +641,7 @@ class Intake:
                 self._count_rules(report)
                 self._queue(_Waiting(extracted.path, extracted.line, extracted.part, None, None))
                 return report
-        self._quarantine(capture, report, extracted, provenance)
+        self._quarantine(capture, report, extracted, checked.provenance)
         return report
 
     def not_modified(
@@ -494,6 +731,7 @@ class Intake:
 
     def close(self, status: str = "finished", **extra: Any) -> dict[str, Any]:
         """Commit what is queued and write the run manifest (with a store); return it."""
+        self._stop_pool()
         self.commit()
         manifest = run_manifest(
             run_id=self.run_id,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from wirearchive.archive.markup import is_html, semantic_html
 
 from .readers import step
@@ -36,6 +37,13 @@ def _walk(value: Any, path: str, notes: list[str]) -> Any:
 def normalize(item: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, str]]]:
     """The item with presentation stripped from every HTML value, and the provenance
     step saying what was stripped where (no step when there was nothing to strip)."""
+    try:
+        # Every HTML content type has "html" in it and orjson escapes no letter: without
+        # those bytes there is nothing to strip, and the walk is not worth making.
+        if b"html" not in orjson.dumps(item):
+            return item, []
+    except TypeError:  # too deep, or a lone surrogate: the walk says what it finds
+        pass
     notes: list[str] = []
     normalized = _walk(item, "$", notes)
     if not notes:

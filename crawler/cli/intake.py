@@ -7,6 +7,7 @@ prints what each input would become. Neither loop reads, checks or counts by its
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -70,6 +71,14 @@ def add_commands(commands: Any) -> None:
         metavar="N",
         help="inputs per commit group (default 500)",
     )
+    ingest.add_argument(
+        "--workers",
+        type=positive,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="processes that read and check large JSON Lines files (default: one per CPU, "
+        f"{os.cpu_count() or 1} here; 1 does everything in one process)",
+    )
     ingest.add_argument("paths", nargs="+", metavar="PATH")
 
 
@@ -113,6 +122,7 @@ def _ingest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             source=args.source,
             command=["wirearchive", *args.argv],
             batch=args.batch,
+            workers=args.workers,
             format=checked_format(args.format),
             max_bytes=args.max_bytes,
             on_result=on_result,

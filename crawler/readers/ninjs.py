@@ -8,6 +8,7 @@ from typing import BinaryIO
 
 from wirearchive import __version__
 from wirearchive.validators import (
+    Document,
     Problem,
     Validator,
     VersionDetector,
@@ -52,35 +53,41 @@ class NinjsReader:
     ) -> Iterator[Extracted]:
         documents = read_stream(handle, name, lines=lines, max_bytes=context.max_bytes)
         for document in documents:
-            make = partial(
-                Extracted,
-                document.path,
-                self.name,
-                self.version,
-                document.raw,
-                "application/json" if document.line else media_type,
-                line=document.line,
+            yield self.extract(document, media_type)
+
+    def extract(self, document: Document, media_type: str = "application/json") -> Extracted:
+        """The item one parsed document makes (detected, upgraded), or why it makes none.
+
+        Public so that an ingest can check the lines of a JSON Lines file in other
+        processes, each line exactly as `read` would.
+        """
+        make = partial(
+            Extracted,
+            document.path,
+            self.name,
+            self.version,
+            document.raw,
+            "application/json" if document.line else media_type,
+            line=document.line,
+        )
+        if document.problem is not None:
+            return make(problem=document.problem)
+        data = document.data
+        if not isinstance(data, dict):
+            kind = type(data).__name__.replace("NoneType", "null")
+            problem = Problem(
+                rule="schema.type", message=f"a ninjs item is a JSON object, not {kind}"
             )
-            if document.problem is not None:
-                yield make(problem=document.problem)
-                continue
-            data = document.data
-            if not isinstance(data, dict):
-                kind = type(data).__name__.replace("NoneType", "null")
-                problem = Problem(
-                    rule="schema.type", message=f"a ninjs item is a JSON object, not {kind}"
-                )
-                yield make(problem=problem)
-                continue
-            detection = self._detector.detect(data)
-            steps = [step("detect", f"ninjs {detection.version}: {detection.reason}")]
-            upgraded = upgrade(data, detection.version)
-            if upgraded.steps:
-                done = "; ".join(upgraded.steps)
-                steps.append(step("upgrade", f"ninjs {detection.version} to 3.1: {done}"))
-            if upgraded.dropped:
-                steps.append(step("drop", "; ".join(upgraded.dropped)))
-            yield make(item=upgraded.item, steps=tuple(steps))
+            return make(problem=problem)
+        detection = self._detector.detect(data)
+        steps = [step("detect", f"ninjs {detection.version}: {detection.reason}")]
+        upgraded = upgrade(data, detection.version)
+        if upgraded.steps:
+            done = "; ".join(upgraded.steps)
+            steps.append(step("upgrade", f"ninjs {detection.version} to 3.1: {done}"))
+        if upgraded.dropped:
+            steps.append(step("drop", "; ".join(upgraded.dropped)))
+        return make(item=upgraded.item, steps=tuple(steps))
 
 
 READER = NinjsReader()

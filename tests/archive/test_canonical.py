@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 import pytest
 from wirearchive.archive import VOLATILE, canonical_bytes, digest, nfc, sha256
-from wirearchive.archive.canonical import legacy_digest
+from wirearchive.archive.canonical import legacy_digest, nfc_item
 
 Item = dict[str, Any]
 DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
@@ -263,3 +263,22 @@ def test_legacy_digest_is_the_form_before_html_was_canonical(
     assert legacy_digest(item) != digest(item)
     plain = make_item()
     assert legacy_digest(plain) == digest(plain)  # no HTML, no difference
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"uri": "urn:x", "headlines": [{"value": "plain ASCII"}]},
+        {"uri": "urn:x", "headlines": [{"value": "Caf\u00e9 already composed"}]},
+        {"uri": "urn:x", "headlines": [{"value": "Cafe\u0301 decomposed"}]},
+        {"Cafe\u0301": "a key that is not NFC", "uri": "urn:x"},
+        {"uri": "urn:x", "a": "\u0301 starts with a combining mark", "b": "e"},
+        {"uri": "urn:x", "a": 'ends before a quote e"', "b": "\u0301x", "c": ["\u1100\u1161"]},
+        {"uri": "urn:x", "deep": [[[{"value": "\u212b angstrom sign"}]]], "n": 1.5, "t": None},
+    ],
+)
+def test_nfc_item_is_nfc_whether_or_not_it_walks(item: dict[str, Any]) -> None:
+    """The shortcut (the whole JSON text is NFC) must give what the full walk gives."""
+    found = nfc_item(item)
+    assert found == nfc(item)
+    assert found is not item  # a new top-level dict either way

@@ -220,3 +220,19 @@ def test_runs_by_name_and_the_last_few(store: Store) -> None:
     assert [r["run"] for r in store.runs(last=2)] == ["run-2", "run-3"]
     assert store.runs(run="run-1") == [{"run": "run-1", "status": "finished", "counts": {"new": 1}}]
     assert store.runs(run="run-9") == []
+
+
+def test_captures_finds_many_digests_at_once_as_capture_finds_each(tmp_path: Path) -> None:
+    with Store.open(str(tmp_path / "archive")) as store:
+        writer = store.writer("run-1")
+        kept = [b'{"uri":"urn:a"}', b'{"uri":"urn:b"}']
+        for number, data in enumerate(kept):
+            item = {"uri": f"urn:{'ab'[number]}", "type": "text"}
+            writer.put(item, Capture(data, f"file:///in/{number}.json"), profile="p")
+        writer.commit()
+        digests = [sha256(data) for data in kept]
+        unknown = sha256(b"never archived")
+        found = store.catalog.captures([*digests, unknown, digests[0]])
+        assert found == {digest: store.catalog.capture(digest) for digest in digests}
+        assert store.catalog.capture(unknown) is None
+        assert found[digests[1]]["warcOffset"] > found[digests[0]]["warcOffset"]

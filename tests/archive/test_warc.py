@@ -11,7 +11,13 @@ from typing import Any
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 from wirearchive.archive import Capture, HttpExchange, Store, sha256, verify
-from wirearchive.archive.warc import CaptureRef, WarcBuilder, iter_warc, read_payload
+from wirearchive.archive.warc import (
+    CaptureRef,
+    WarcBuilder,
+    iter_warc,
+    read_payload,
+    resource_record,
+)
 
 NAME = "warc/000000000007.warc.gz"
 MOMENT = datetime(2024, 5, 29, 7, 2, 11, 123456, tzinfo=UTC)
@@ -207,3 +213,38 @@ def test_http_provenance_names_status_etag_and_last_modified(tmp_path: Path) -> 
     assert outcome.status == "new"
     assert store.raw(uri) == b"<html>a</html>"
     assert verify(store).ok
+
+
+@pytest.mark.parametrize("gzip_records", [True, False])
+def test_a_resource_record_made_by_hand_reads_back_as_warcio_writes_it(
+    gzip_records: bool,
+) -> None:
+    """`resource_record` (built without warcio, in an ingest's workers) must make the
+    record warcio makes: the same headers in the same order, the same block."""
+    when = datetime(2024, 5, 29, 8, 30, tzinfo=UTC)
+    capture = Capture(b'{"uri":"urn:x"}', "file:///in/a%20b.jsonl#line=2,3", "application/json",
+                      retrieved_at=when)  # fmt: skip
+    ours = WarcBuilder("warc/1.warc", software="test", gzip=gzip_records)
+    ours.add(capture, resource_record(capture, gzip=gzip_records))
+    theirs = WarcBuilder("warc/2.warc", software="test", gzip=gzip_records)
+    theirs._add_with_warcio(capture)
+
+    def resource(builder: WarcBuilder) -> tuple[list[tuple[str, str]], bytes]:
+        data = b"".join(builder.chunks())
+        records = list(ArchiveIterator(io.BytesIO(data), check_digests="raise"))
+        record = records[-1]
+        headers = [(k, v) for k, v in record.rec_headers.headers if k != "WARC-Record-ID"]
+        return headers, record.content_stream().read()
+
+    assert resource(ours) == resource(theirs)
+    (entry,) = [e for e in iter_warc(io.BytesIO(b"".join(ours.chunks())))][1:]
+    assert (entry.record_type, entry.digest_problems) == ("resource", ())
+
+
+def test_a_header_value_that_is_not_plain_ascii_is_left_to_warcio() -> None:
+    capture = Capture(b"x", "file:///in/caf\u00e9.txt", "text/plain")
+    assert resource_record(capture) is None
+    builder = WarcBuilder("warc/1.warc.gz", software="test")
+    ref = builder.add(capture)
+    payload = read_payload(io.BytesIO(b"".join(builder.chunks())), ref.offset)
+    assert payload == (ref.record_id, b"x")

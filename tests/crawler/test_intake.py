@@ -928,3 +928,105 @@ def test_chrome_only_pages_are_quarantined_as_body_chrome_only(
     assert set(reasons) == {"aa.html", "ukrinform.txt"}
     assert all("body.chrome-only" in (reason or "") for reason in reasons.values())
     assert manifest["validation"]["body.chrome-only"]["errors"] == 2
+
+
+def _mixed_lines(path: Path) -> None:
+    """JSON Lines with every kind of line the reader tells apart, and repeats."""
+    items = _items()
+    decomposed = dict(items[0], uri="urn:wirearchive:test:nfc")
+    decomposed["headlines"] = [{"role": "main", "value": "Cafe\u0301 prices rise in Almaty"}]
+    lines = [
+        json.dumps(items[0]).encode(),
+        b"",  # blank: left out, but counted in the numbering
+        json.dumps(items[1]).encode() + b"\r",  # CRLF
+        b'{"uri": "urn:x", "type": "text"',  # truncated JSON
+        b"[1, 2]",  # not an object
+        json.dumps(dict(items[2], language="english")).encode(),  # invalid
+        b"x" * 5000,  # over the size limit below
+        json.dumps(items[0]).encode(),  # the first again: unchanged
+        json.dumps(decomposed, ensure_ascii=False).encode(),
+        b'{"uri": "urn:y", "uri": "urn:z"}',  # duplicate key
+    ]
+    lines += [json.dumps(item).encode() for item in items[3:]]
+    path.write_bytes(b"\n".join(lines))  # the last line has no newline
+
+
+def _ingest_counting(
+    store: Store, path: Path, **options: Any
+) -> tuple[dict[str, Any], list[Result], int]:
+    """`_ingest`, and how many lines the checking pool read."""
+    results: list[Result] = []
+    intake = Intake(store, on_result=results.append, **options)
+    intake.walk([str(path)])
+    return intake.close(), results, intake.pooled
+
+
+def _outcomes(results: list[Result]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in r.to_dict().items() if k != "qid"} for r in results]
+
+
+def test_the_checking_pool_gives_every_line_the_serial_outcome_in_order(tmp_path: Path) -> None:
+    feed = tmp_path / "in" / "feed.jsonl"
+    feed.parent.mkdir()
+    _mixed_lines(feed)
+    serial_store = Store.open(str(tmp_path / "serial"))
+    pooled_store = Store.open(str(tmp_path / "pooled"))
+    options: dict[str, Any] = {"max_bytes": 4096, "batch": 3}
+    serial, serial_results, none = _ingest_counting(serial_store, feed, **options)
+    pooled, pooled_results, lines = _ingest_counting(
+        pooled_store, feed, workers=2, pool_bytes=0, **options
+    )
+    assert serial["counts"] == pooled["counts"]
+    assert (none, lines) == (0, 9 + len(_items()) - 3)
+    assert serial["counts"]["quarantined"] == 5, serial["counts"]
+    assert serial["counts"]["unchanged"] == 1, serial["counts"]
+    assert _outcomes(pooled_results) == _outcomes(serial_results)
+    rest = range(11, 11 + len(_items()) - 3)
+    assert [r.line for r in pooled_results] == [1, 3, 4, 5, 6, 7, 8, 9, 10, *rest]
+    for store in (serial_store, pooled_store):
+        assert verify(store).ok
+    nfc = [
+        pooled_store.get("urn:wirearchive:test:nfc"),
+        serial_store.get("urn:wirearchive:test:nfc"),
+    ]
+    assert nfc[0] is not None
+    assert nfc[1] is not None
+    assert nfc[0]["item"] == nfc[1]["item"]
+    assert nfc[0]["item"]["headlines"][0]["value"] == "Caf\u00e9 prices rise in Almaty"
+    pooled_steps = nfc[0]["provenance"]["steps"]
+    assert pooled_steps == nfc[1]["provenance"]["steps"]
+    assert pooled_store.raw("urn:wirearchive:test:nfc") == serial_store.raw(
+        "urn:wirearchive:test:nfc"
+    )
+    assert len(pooled_store.quarantined()) == len(serial_store.quarantined())
+    serial_store.close()
+    pooled_store.close()
+
+
+def test_a_reader_that_raises_ends_the_file_there_in_the_pool_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wirearchive.crawler.readers.ninjs import NinjsReader
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(item) + "\n" for item in _items()))
+    original = NinjsReader.extract
+
+    def extract(self: NinjsReader, document: Any, media_type: str = "application/json") -> Any:
+        if document.line == 3:
+            raise RuntimeError("a bug on line 3")
+        return original(self, document, media_type)
+
+    monkeypatch.setattr(NinjsReader, "extract", extract)
+    runs = []
+    for name, options in (("serial", {}), ("pooled", {"workers": 2, "pool_bytes": 0})):
+        store = Store.open(str(tmp_path / name))
+        manifest, results, pooled = _ingest_counting(store, feed, **options)
+        runs.append((manifest["counts"], _outcomes(results)))
+        assert pooled == (2 if options else 0)
+        store.close()
+    assert runs[0] == runs[1]
+    counts, outcomes = runs[0]
+    assert counts["new"] == 2
+    assert outcomes[-1]["rule"] == "ingest.reader-error"
+    assert "RuntimeError: a bug on line 3" in outcomes[-1]["reason"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -170,3 +172,43 @@ def test_unknown_xml_and_zip_are_quarantined_with_their_reason(tmp_path: Path) -
 def test_text_that_merely_starts_with_a_bracket_is_still_text() -> None:
     head = "<<Новости>> В Астане министры обороны подписали соглашения\n".encode()
     assert choose("capture", head).name == "text"
+
+
+JSON_HEADS = [
+    b'{"uri": "urn:x"}',
+    b"\xef\xbb\xbf  \r\n{",
+    b"[{}, {}]",
+    b"\n\t[",
+    b'{"body": "<html><body>\\u0001 PK\\u0003\\u0004 <nitf>"}',
+    b"{\x1f\x8b",
+]
+
+
+@pytest.mark.parametrize("head", JSON_HEADS)
+@pytest.mark.parametrize("name", ["a.json", "a.jsonl", "a.xml", "a.txt", "a"])
+def test_json_text_is_ninjs_without_asking_every_reader(head: bytes, name: str) -> None:
+    """The shortcut for JSON text must choose what the full comparison of sniffs chooses."""
+    from wirearchive.crawler.readers import _by_content
+
+    assert choose(name, head) is _by_content(name, head) is readers()["ninjs"]
+
+
+def test_json_lines_never_import_the_markup_readers(tmp_path: Path) -> None:
+    """A JSON Lines ingest pays neither for lxml's readers nor for trafilatura and extruct."""
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(b'{"uri": "urn:x", "type": "text"}\n[1]\n')
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from wirearchive.crawler.readers import Source, read_source\n"
+        f"found = list(read_source(Source.from_path(Path({str(feed)!r}))))\n"
+        "assert len(found) == 2, found\n"
+        "heavy = ('trafilatura', 'extruct', 'justext', 'dateparser', 'scrapy',\n"
+        "         'wirearchive.crawler.readers.html', 'wirearchive.crawler.readers.text',\n"
+        "         'wirearchive.crawler.readers.feed', 'wirearchive.crawler.readers.newsml')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m in heavy))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]", done.stdout
