@@ -138,8 +138,10 @@ def _restore_lead(kept: etree._Element, wider: etree._Element, description: str 
 
 #: Text nodes of the page holding a word of the description: where a lead may start.
 _HOLDING = etree.XPath("//body//text()[contains(., $word)]")
-#: How far above such a text node its lead paragraph may be (``<p><b>text``).
+#: How far above such a text node its lead paragraph may be (``<p><b>text``), and how
+#: many such nodes are looked at: a common word must not make the search quadratic.
 _LEAD_DEPTH = 4
+_LEAD_NODES = 50
 
 
 def _confirms(text: str, wanted: str) -> bool:
@@ -160,7 +162,7 @@ def _restore_lead_from_page(
         return False
     words = html.unescape(description or "").split()[:6]
     found = _HOLDING(tree, word=max(words, key=len))
-    for node in found if isinstance(found, list) else []:
+    for node in found[:_LEAD_NODES] if isinstance(found, list) else []:
         if not isinstance(node, etree._ElementUnicodeResult):
             continue
         parent = node.getparent()
@@ -170,8 +172,8 @@ def _restore_lead_from_page(
             if parent is None or parent.tag in ("script", "style", "noscript", "template"):
                 break
             text = _block_text(parent)
-            if any(block in text for block in blocks):
-                break  # a container of the article
+            if len(text) > 4 * len(wanted) + 1000 or any(block in text for block in blocks):
+                break  # a container of the article, or of much more than a lead
             if _confirms(text, wanted):
                 lead = etree.Element("p")
                 lead.text = " ".join("".join(str(t) for t in parent.itertext()).split())
