@@ -63,7 +63,9 @@ def _cyrillic_score(text: str) -> float:
 
 
 def _mojibake(text: str, encoding: str) -> Undecodable | None:
-    match = _MOJIBAKE.search(text)
+    # The pattern's scan of a whole page costs more than its decoding; a page without
+    # either lead letter cannot match it.
+    match = _MOJIBAKE.search(text) if "Р" in text or "С" in text else None
     if match is None:
         latin = list(_LATIN_MOJIBAKE.finditer(text))
         if len(latin) < 2:  # one "Ã©" can be a typo; two are a pattern

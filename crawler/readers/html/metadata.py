@@ -132,10 +132,12 @@ class Structured:
 def read_structured(tree: HtmlElement, text: str) -> Structured:
     """schema.org in JSON-LD and microdata and OpenGraph (extruct), links and meta tags."""
     found = Structured()
+    # extruct's microdata reader walks the whole tree; most pages hold none.
+    syntaxes = ["json-ld", "opengraph"]
+    if tree.find(".//*[@itemscope]") is not None:
+        syntaxes.append("microdata")
     try:
-        data = extruct.extract(
-            tree, syntaxes=["json-ld", "microdata", "opengraph"], errors="ignore", uniform=False
-        )
+        data = extruct.extract(tree, syntaxes=syntaxes, errors="ignore", uniform=False)
     except Exception:  # noqa: BLE001 - extruct on hostile markup; nothing structured then
         data = {}
     candidates: list[tuple[int, int, str, dict[str, Any]]] = []

@@ -705,3 +705,77 @@ def test_a_story_with_a_few_mangled_accents_is_repaired_not_refused(
     assert "input.mojibake-repaired" in [w.rule for w in extracted.warnings]
     assert extracted.raw == page  # the capture keeps the bytes as they came
     assert validator.validate(item).valid
+
+
+# --- the text: how often trafilatura reads the page -------------------------------------
+
+
+def _page_tree(markup: str) -> Any:
+    from trafilatura.utils import load_html
+
+    return load_html(f"<html><head><title>t</title></head><body>{markup}</body></html>")
+
+
+def test_only_a_short_precision_text_is_doubted() -> None:
+    from trafilatura.settings import Document
+    from wirearchive.crawler.readers.html import body
+
+    def document(length: int) -> Document:
+        found = Document()
+        found.text = "x" * length
+        return found
+
+    small = _page_tree("<p>" + "word " * 100 + "</p>")
+    large = _page_tree("<p>" + "word " * 100 + "</p><ul>" + "<li>link text</li>" * 2000 + "</ul>")
+    assert body._doubtful(None, small)
+    assert body._doubtful(document(body._SHORT - 1), small)
+    assert not body._doubtful(document(body._SHORT), small)  # most of the page's text
+    assert body._doubtful(document(body._SHORT), large)  # a sliver of a long page
+    assert not body._doubtful(document(body._DOUBTFUL), large)
+
+
+def test_the_lead_is_put_back_from_the_page_when_no_balanced_text_was_read() -> None:
+    from lxml import etree
+    from wirearchive.crawler.readers.html import body
+
+    lead = "The council approved the new bridge on Monday after a decade of delays and debate."
+    story = "Work starts in spring, the mayor said, and the bridge opens in two years."
+    tree = _page_tree(
+        f'<div class="story"><div class="intro"><p><b>{lead}</b></p></div><p>{story}</p></div>'
+    )
+
+    def kept() -> Any:
+        return etree.fromstring(f"<body><p>{story}</p></body>")
+
+    restored = kept()
+    # The description cut short with an ellipsis confirms the lead paragraph; the
+    # container holding the whole story is not the lead.
+    assert body._restore_lead_from_page(restored, tree, lead[:70] + "…")
+    assert [p.text for p in restored] == [lead, story]
+    unchanged = kept()
+    assert not body._restore_lead_from_page(unchanged, tree, story)  # already kept
+    assert not body._restore_lead_from_page(unchanged, tree, "Bridge news.")  # too short
+    assert not body._restore_lead_from_page(unchanged, tree, "An unrelated summary of it all.")
+    assert [p.text for p in unchanged] == [story]
+
+
+def test_the_metadata_survives_when_the_fast_precision_run_keeps_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    name = "flowfx.de-tmux-clipboard.html.gz"
+    data = gzip.decompress((PAGES / name).read_bytes())
+    expected = _item(extract_page(data, path=name))
+    real = trafilatura.bare_extraction
+    calls: list[dict[str, Any]] = []
+
+    def fast_keeps_nothing(tree: Any, **settings: Any) -> Any:
+        calls.append(settings)
+        # trafilatura's fast mode returns no document at all when it keeps no text.
+        return None if settings.get("fast") else real(tree, **settings)
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", fast_keeps_nothing)
+    item = _item(extract_page(data, path=name))
+    assert [c.get("fast", False) for c in calls] == [True, False, False]
+    for key in ("headlines", "people", "firstCreated", "subjects"):
+        assert item.get(key) == expected.get(key), key
+    assert _body(item)
