@@ -7,8 +7,10 @@ pytest, and is how cron runs it anyway.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -376,3 +378,39 @@ def test_a_signal_ends_the_run_interrupted_with_one_line(
         resumed = run_crawl(archive, sources)
         assert resumed.returncode == 0, resumed.stderr[-3000:]
         assert _counts(resumed)["new"] == 150 - archived
+
+
+def test_heavy_pages_through_extraction_workers_archive_what_one_process_does(
+    tmp_path: Path,
+) -> None:
+    """Pages read in worker processes (WIREARCHIVE_WORKERS) are archived exactly as pages
+    read by the crawler itself: same items, same captured bytes; the chrome of heavy pages
+    (mega menu, teasers, page state) stays out of every body."""
+    with NewsSite(seed=4, size=site_module.MIN_SIZE, heavy=True) as site:
+        sources = tmp_path / "sources"
+        write_source(sources, site.base_url, specials=False, feeds=False)
+        archived: dict[str, dict[str, Any]] = {}
+        for workers in ("0", "2"):
+            archive = tmp_path / f"archive-{workers}"
+            done = run_crawl(archive, sources, f"WIREARCHIVE_WORKERS={workers}")
+            assert done.returncode == 0, done.stderr[-3000:]
+            assert _counts(done)["new"] == len(site.articles)
+            with Store.open(str(archive)) as store:
+                found = {}
+                for article in site.articles:
+                    latest = store.get(article.url)
+                    assert latest is not None, article.url
+                    item = latest["item"]
+                    assert item["headlines"][0]["value"] == article.headline
+                    (body,) = [b["value"] for b in item["bodies"] if b["role"] == "main"]
+                    for paragraph in article.paragraphs[1:]:
+                        assert html.escape(paragraph, quote=False) in body, article.url
+                    # Nothing of the chrome: the body's text is the story's, give or take
+                    # the markup's entities.
+                    text = html.unescape(re.sub(r"<[^>]+>", " ", body))
+                    assert len(" ".join(text.split())) <= len(" ".join(article.body.split()))
+                    capture = latest["provenance"]["capture"]
+                    found[article.url] = {"item": item, "sha256": capture["sha256"]}
+            archived[workers] = found
+            assert wirearchive("verify", "--archive", str(archive)).returncode == 0
+        assert archived["2"] == archived["0"]
