@@ -10,10 +10,12 @@ scheduled run every few minutes does not hammer a site.
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import html
 import http.client
 import os
 import signal
+import sys
 from collections.abc import AsyncIterator, Iterator, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -183,13 +185,34 @@ def _describe(failure: Failure) -> tuple[str, str, bool]:
     return "fetch.error", f"{type(error).__name__}: {text}"[:500], False
 
 
-def _leave_signals_to_parent() -> None:
+def _leave_signals_to_parent(parent: int | None = None) -> None:
     """In an extraction worker: a Ctrl-C reaches the whole process group, and the crawl
     itself decides what an interruption means; a worker printing a KeyboardInterrupt
     traceback would only bury the crawl's one line. The reader is loaded here, while the
     crawl fetches robots.txt and its sitemaps, rather than on the first page."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The crawl's own SIGTERM handler came along with the fork; a worker just ends.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent(parent)
     readers()
+
+
+def _die_with_parent(parent: int | None) -> None:
+    """Linux: a worker gets SIGTERM when the crawler dies, even by SIGKILL. Else an
+    orphaned worker would wait on its task queue for ever, holding the crawl's stdout and
+    stderr open (a cron job's pipe, a test's `subprocess.run`)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM))
+    except (OSError, AttributeError):  # no prctl: the worker still ends at the crawl's end
+        return
+    if parent is not None and os.getppid() != parent:  # it died before prctl took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _ready() -> bool:
@@ -261,7 +284,9 @@ class ArticleSpider(scrapy.Spider):
         spider.revisit = settings.getbool("WIREARCHIVE_REVISIT", True)
         workers = worker_count(settings.get("WIREARCHIVE_WORKERS", 0))
         if workers > 0:
-            spider._executor = ProcessPoolExecutor(workers, initializer=_leave_signals_to_parent)
+            spider._executor = ProcessPoolExecutor(
+                workers, initializer=_leave_signals_to_parent, initargs=(os.getpid(),)
+            )
             for _ in range(workers):  # start them now: they load while robots.txt is fetched
                 spider._executor.submit(_ready)
         crawler.signals.connect(spider._closed, signal=scrapy.signals.spider_closed)

@@ -414,3 +414,48 @@ def test_heavy_pages_through_extraction_workers_archive_what_one_process_does(
             archived[workers] = found
             assert wirearchive("verify", "--archive", str(archive)).returncode == 0
         assert archived["2"] == archived["0"]
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text()
+        found.update(int(child) for child in text.split())
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Running, not ended (a zombie waiting for a reaper has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_extraction_workers_end_when_the_crawler_is_killed(tmp_path: Path) -> None:
+    """A crawler killed by SIGKILL leaves no worker behind holding its output pipes."""
+    with NewsSite(seed=12, size=200, heavy=True) as site:
+        sources, archive = tmp_path / "sources", tmp_path / "archive"
+        write_source(sources, site.base_url, specials=False, feeds=False)
+        process = subprocess.Popen(
+            crawl_command(archive, sources, "WIREARCHIVE_WORKERS=2"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=tmp_path,
+        )
+        deadline = time.monotonic() + 60
+        while len([r for r in _story_requests(site) if r.status == 200]) < 5:
+            assert time.monotonic() < deadline
+            assert process.poll() is None
+            time.sleep(0.05)
+        workers = _children(process.pid)
+        assert len(workers) >= 2  # the pool (and its resource tracker, if any)
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=60)  # returns only once no worker holds the pipes
+        assert process.returncode == -signal.SIGKILL
+        deadline = time.monotonic() + 30
+        while any(_alive(pid) for pid in workers):
+            assert time.monotonic() < deadline, [pid for pid in workers if _alive(pid)]
+            time.sleep(0.05)
