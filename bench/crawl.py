@@ -91,7 +91,9 @@ class _Run:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=1000, help="stories on the site")
-    parser.add_argument("--workers", default="0", help="WIREARCHIVE_WORKERS (a number, or auto)")
+    parser.add_argument(
+        "--workers", default="auto", help="WIREARCHIVE_WORKERS (a number, or auto: the default)"
+    )
     parser.add_argument("--light", action="store_true", help="the bare 4 KB pages")
     parser.add_argument(
         "--profile", metavar="FILE", help="run the crawl under cProfile, stats to FILE"

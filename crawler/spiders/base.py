@@ -231,7 +231,9 @@ def extract_in_worker(
 def worker_count(value: Any, cpus: int | None = None) -> int:
     """WIREARCHIVE_WORKERS as a number: ``auto`` is one per CPU but the crawler's own."""
     if isinstance(value, str) and value.strip().lower() == "auto":
-        return max(0, (cpus if cpus is not None else os.cpu_count() or 1) - 1)
+        if cpus is None:  # the CPUs this process may run on, not all the machine's
+            cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+        return max(0, (cpus or os.cpu_count() or 1) - 1)
     try:
         return max(0, int(value))
     except (TypeError, ValueError):
