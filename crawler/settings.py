@@ -43,6 +43,10 @@ WIREARCHIVE_REVISIT = True
 #: 100 KB news page, 15 times the rest of the crawl's work on it); workers keep the
 #: downloader and the archive busy meanwhile, and die with the crawler.
 WIREARCHIVE_WORKERS = "auto"
+#: Responses waiting to be read hold their bytes and Scrapy's objects; past this many
+#: bytes of them Scrapy stops fetching until the readers catch up (Scrapy's 5 MB lets a
+#: crawl of small pages hold a thousand of them, 200 MB more at the peak).
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
 #: The command line recorded in the run manifest (the crawl command fills it in).
 WIREARCHIVE_COMMAND: list[str] = []
 
