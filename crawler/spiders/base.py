@@ -10,11 +10,15 @@ scheduled run every few minutes does not hammer a site.
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import html
 import http.client
+import os
 import signal
+import sys
 from collections.abc import AsyncIterator, Iterator, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,8 +45,10 @@ __all__ = [
     "ArticleSpider",
     "SourceSpider",
     "extract",
+    "extract_in_worker",
     "find_source",
     "http_exchange",
+    "worker_count",
 ]
 
 
@@ -179,11 +185,61 @@ def _describe(failure: Failure) -> tuple[str, str, bool]:
     return "fetch.error", f"{type(error).__name__}: {text}"[:500], False
 
 
-def _leave_signals_to_parent() -> None:
+def _leave_signals_to_parent(parent: int | None = None) -> None:
     """In an extraction worker: a Ctrl-C reaches the whole process group, and the crawl
     itself decides what an interruption means; a worker printing a KeyboardInterrupt
-    traceback would only bury the crawl's one line."""
+    traceback would only bury the crawl's one line. The reader is loaded here, while the
+    crawl fetches robots.txt and its sitemaps, rather than on the first page."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The crawl's own SIGTERM handler came along with the fork; a worker just ends.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent(parent)
+    readers()
+
+
+def _die_with_parent(parent: int | None) -> None:
+    """Linux: a worker gets SIGTERM when the crawler dies, even by SIGKILL. Else an
+    orphaned worker would wait on its task queue for ever, holding the crawl's stdout and
+    stderr open (a cron job's pipe, a test's `subprocess.run`)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM))
+    except (OSError, AttributeError):  # no prctl: the worker still ends at the crawl's end
+        return
+    if parent is not None and os.getppid() != parent:  # it died before prctl took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _ready() -> bool:
+    """A worker's first task: proves it started (and loaded the reader)."""
+    return True
+
+
+def extract_in_worker(
+    body: bytes, url: str, retrieved_at: datetime, charset: str | None = None
+) -> Extracted:
+    """`extract` for a worker process: the page's bytes are not sent back (the crawler
+    has them: `ArticleSpider.parse_article` puts them back), only what was read."""
+    return replace(extract(body, url, retrieved_at, charset), raw=None)
+
+
+def worker_count(value: Any, cpus: int | None = None) -> int:
+    """WIREARCHIVE_WORKERS as a number: ``auto`` is one per CPU but the crawler's own."""
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        if cpus is None:  # the CPUs this process may run on, not all the machine's
+            cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+        return max(0, (cpus or os.cpu_count() or 1) - 1)
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        raise UsageError(
+            f"WIREARCHIVE_WORKERS={value!r}: give a number of worker processes or auto"
+        ) from None
 
 
 class ArticleSpider(scrapy.Spider):
@@ -228,9 +284,13 @@ class ArticleSpider(scrapy.Spider):
         spider.allowed_domains = list(spider.source.allowed_domains)
         spider.store = archive_store(crawler)
         spider.revisit = settings.getbool("WIREARCHIVE_REVISIT", True)
-        workers = settings.getint("WIREARCHIVE_WORKERS", 0)
+        workers = worker_count(settings.get("WIREARCHIVE_WORKERS", 0))
         if workers > 0:
-            spider._executor = ProcessPoolExecutor(workers, initializer=_leave_signals_to_parent)
+            spider._executor = ProcessPoolExecutor(
+                workers, initializer=_leave_signals_to_parent, initargs=(os.getpid(),)
+            )
+            for _ in range(workers):  # start them now: they load while robots.txt is fetched
+                spider._executor.submit(_ready)
         crawler.signals.connect(spider._closed, signal=scrapy.signals.spider_closed)
         return spider
 
@@ -374,9 +434,17 @@ class ArticleSpider(scrapy.Spider):
         charset = http_charset(media_type)
         if self._executor is not None:
             loop = asyncio.get_running_loop()
-            extracted = await loop.run_in_executor(
-                self._executor, extract, response.body, response.url, retrieved, charset
-            )
+            try:
+                extracted = await loop.run_in_executor(
+                    self._executor, extract_in_worker, response.body, response.url, retrieved,
+                    charset,
+                )  # fmt: skip
+            except BrokenProcessPool as exc:  # a worker died (killed, out of memory)
+                self.logger.error(f"extraction workers lost ({exc}): extracting in-process")
+                self._executor = None
+                extracted = extract(response.body, response.url, retrieved, charset)
+            else:
+                extracted = replace(extracted, raw=response.body)
         else:
             extracted = extract(response.body, response.url, retrieved, charset)
         extracted = apply_overrides(extracted, response, self.source.fields)

@@ -10,7 +10,7 @@ import pytest
 from tests.crawler.site import DEFAULT_NOW, NewsSite
 
 NewsSiteFactory = Callable[..., NewsSite]
-"""Takes `NewsSite`'s arguments (seed, size, now, flaky_failures) and returns it started."""
+"""Takes `NewsSite`'s arguments (seed, size, now, flaky_failures, heavy) and returns it started."""
 
 
 @pytest.fixture
@@ -31,8 +31,9 @@ def make_news_site() -> Iterator[NewsSiteFactory]:
         *,
         now: datetime = DEFAULT_NOW,
         flaky_failures: int = 1,
+        heavy: bool = False,
     ) -> NewsSite:
-        site = NewsSite(seed, size, now=now, flaky_failures=flaky_failures)
+        site = NewsSite(seed, size, now=now, flaky_failures=flaky_failures, heavy=heavy)
         sites.append(site)
         return site.start()
 

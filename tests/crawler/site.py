@@ -64,6 +64,8 @@ __all__ = [
     "FEED_SIZE",
     "FLAKY_PATH",
     "GZIP_SITEMAP_PATH",
+    "HEAVY_MAX_BYTES",
+    "HEAVY_MIN_BYTES",
     "HUGE_MIN_BYTES",
     "HUGE_PATH",
     "MIN_SIZE",
@@ -610,6 +612,103 @@ _RU: Final = _Lang(
 _LANGS: Final = {lang.code: lang for lang in (_EN, _DE, _RU)}
 _NAV_ANCHORS: Final = ("", "#world", "#business", "#markets", "#technology")
 
+
+# ----------------------------------------------------------------------------- heavy pages
+
+HEAVY_MIN_BYTES: Final = 60 * 1024
+HEAVY_MAX_BYTES: Final = 150 * 1024
+"""A heavy story page (`NewsSite(heavy=True)`) weighs this much, as real news pages do."""
+
+#: The chrome a heavy page adds, per language: what share bars, teaser lists, the
+#: newsletter box and the cookie banner say.
+_HEAVY_LABELS: Final = {
+    "en": {
+        "share": "Share this story",
+        "most_read": "Most read",
+        "more": "More from {section}",
+        "latest": "Latest headlines",
+        "newsletter": "Get the morning briefing in your inbox. Sign up for our newsletter.",
+        "subscribe": "Subscribe",
+        "cookies": "We use cookies to personalise content and ads and to analyse our traffic. "
+        "You can change your choice at any time in the privacy settings.",
+        "accept": "Accept all",
+        "advert": "Advertisement",
+        "sections": "World Business Markets Technology Sport Culture Science Health Opinion "
+        "Video Podcasts Weather",
+    },
+    "de": {
+        "share": "Artikel teilen",
+        "most_read": "Meistgelesen",
+        "more": "Mehr aus {section}",
+        "latest": "Neueste Meldungen",
+        "newsletter": "Das Morgenbriefing in Ihrem Postfach. Jetzt für den Newsletter anmelden.",
+        "subscribe": "Abonnieren",
+        "cookies": "Wir verwenden Cookies, um Inhalte und Anzeigen zu personalisieren und "
+        "Zugriffe zu analysieren. Ihre Wahl können Sie jederzeit ändern.",
+        "accept": "Alle akzeptieren",
+        "advert": "Anzeige",
+        "sections": "Welt Wirtschaft Märkte Technik Sport Kultur Wissen Gesundheit Meinung "
+        "Video Podcasts Wetter",
+    },
+    "ru": {
+        "share": "Поделиться",
+        "most_read": "Самое читаемое",
+        "more": "Еще в разделе «{section}»",
+        "latest": "Последние новости",
+        "newsletter": "Утренняя рассылка в вашем почтовом ящике. Подпишитесь на новости.",
+        "subscribe": "Подписаться",
+        "cookies": "Мы используем файлы cookie, чтобы подбирать материалы и рекламу и "
+        "анализировать посещаемость. Выбор можно изменить в настройках.",
+        "accept": "Принять все",
+        "advert": "Реклама",
+        "sections": "В мире Экономика Рынки Технологии Спорт Культура Наука Здоровье Мнения "
+        "Видео Подкасты Погода",
+    },
+}
+_SHARE_NETWORKS: Final = ("facebook", "x", "linkedin", "whatsapp", "telegram", "email")
+_ICON_PATH: Final = (
+    "M12 2C6.48 2 2 6.48 2 12c0 4.99 3.66 9.12 8.44 9.88v-6.99H7.9V12h2.54V9.8c0-2.5 1.49-3.89 "
+    "3.78-3.89 1.09 0 2.24.2 2.24.2v2.46h-1.26c-1.24 0-1.63.77-1.63 1.56V12h2.78l-.44 2.89h-2.34"
+    "v6.99C18.34 21.12 22 16.99 22 12c0-5.52-4.48-10-10-10z"
+)
+
+
+def _heavy_css(rng: random.Random) -> str:
+    """A page's inline critical CSS: a few hundred rules, as a site's build emits them."""
+    blocks = ("header", "nav", "story", "teaser", "share", "footer", "ad", "grid", "card")
+    rules = []
+    for n in range(rng.randrange(140, 220)):
+        block = blocks[n % len(blocks)]
+        rules.append(
+            f".{block}-{n}{{margin:{n % 7}px {n % 5}px;padding:{n % 3}rem;"
+            f"color:#{rng.randrange(0x1000000):06x};font:{12 + n % 9}px/1.{n % 8} "
+            f"system-ui,sans-serif;display:{('flex', 'grid', 'block')[n % 3]}}}"
+        )
+    return "<style>" + "\n".join(rules) + "</style>\n"
+
+
+def _share_bar(label: str, url: str, where: str) -> str:
+    links = "".join(
+        f'<li><a class="share-{net}" href="https://share.example/{net}?u={_e(url)}" '
+        f'rel="noopener" target="_blank" aria-label="{_e(label)}: {net}">'
+        f'<svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">'
+        f'<path d="{_ICON_PATH}"/></svg></a></li>'
+        for net in _SHARE_NETWORKS
+    )
+    return (
+        f'<div class="share-bar share-{where}"><span class="share-label">{_e(label)}</span>'
+        f"<ul>{links}</ul></div>\n"
+    )
+
+
+def _ad_slot(name: str, label: str) -> str:
+    return (
+        f'<div class="ad-slot" id="ad-{name}" data-ad-unit="/1234/news/{name}" '
+        f'data-sizes="[[728,90],[970,250],[300,250]]" data-lazy="true">'
+        f'<span class="ad-label">{_e(label)}</span></div>\n'
+    )
+
+
 _TRANSLIT: Final = str.maketrans(
     {
         "ä": "ae",
@@ -947,6 +1046,7 @@ class NewsSite:
         *,
         now: datetime = DEFAULT_NOW,
         flaky_failures: int = 1,
+        heavy: bool = False,
     ) -> None:
         if size < MIN_SIZE:
             raise ValueError(f"size must be at least {MIN_SIZE}, not {size}")
@@ -954,6 +1054,7 @@ class NewsSite:
             raise ValueError("now must be timezone-aware")
         self.seed = seed
         self.size = size
+        self.heavy = heavy
         self._now = now.astimezone(UTC).replace(second=0, microsecond=0)
         self._started_at = self._now
         self._lock = threading.RLock()
@@ -1182,6 +1283,13 @@ class NewsSite:
     def reset_log(self) -> None:
         with self._log_lock:
             self._log.clear()
+
+    def warm(self) -> int:
+        """Render every listed story page now (a benchmark's server then only sends bytes);
+        the bytes of those pages."""
+        with self._lock:
+            found = (self._resource(story.path) for story in self._stories)
+            return sum(len(r.body) for r in found if r is not None)
 
     # ------------------------------------------------------------------ mutations
 
@@ -1477,7 +1585,141 @@ class NewsSite:
         text = json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/")
         return f'<script type="application/ld+json">\n{text}\n</script>\n'
 
-    def _page(self, story: _Story, bulk: str = "") -> str:
+    def _heavy_parts(self, story: _Story, url: str, encoding: str) -> dict[str, str]:
+        """What a heavy page adds around the story: chrome, teasers, scripts, padding.
+
+        Teasers name stories of the initial set only (as `related` does), so adding stories
+        changes no page; the page's weight is drawn per story between the heavy bounds.
+        """
+        lang = story.lang
+        labels = _HEAVY_LABELS[lang.code]
+        rng = random.Random(f"{self.seed}:heavy:{story.index}")
+        pool = [i for i in self._initial_by_lang[lang.code] if i != story.index]
+        picks = rng.sample(pool, min(len(pool), 40))  # a small site repeats its teasers
+        others = [self._stories[picks[k % len(picks)]] for k in range(40)]
+
+        def teaser(other: _Story, n: int) -> str:
+            lead = " ".join(other.sentences[0])
+            image = f"/img/{other.slug}"
+            return (
+                f'<li class="teaser teaser-{n}"><a href="{_e(other.path)}">'
+                f'<img src="{image}-320.jpg" srcset="{image}-320.jpg 320w, {image}-640.jpg '
+                f'640w, {image}-1280.jpg 1280w" sizes="(max-width: 600px) 100vw, 320px" '
+                f'alt="" loading="lazy" width="320" height="180">'
+                f'<span class="teaser-section">{_e(other.section)}</span>'
+                f'<span class="teaser-headline">{_e(other.original_headline)}</span></a>'
+                f'<p class="teaser-lead">{_e(lead)}</p>'
+                f'<time datetime="{other.published.isoformat()}">{_hhmm(other.published)}'
+                "</time></li>\n"
+            )
+
+        sections = labels["sections"].split()
+        menu = "".join(
+            f'<li class="menu-section"><a href="/{n}/">{_e(name)}</a><ul class="submenu">'
+            + "".join(
+                f'<li><a href="{_e(o.path)}">{_e(o.original_headline)}</a></li>'
+                for o in others[n % 8 : n % 8 + 5]
+            )
+            + "</ul></li>"
+            for n, name in enumerate(sections)
+        )
+        ticker = "".join(
+            f'<li><a href="{_e(o.path)}">{_e(o.original_headline)}</a></li>' for o in others[:12]
+        )
+        most_read = "".join(teaser(o, n) for n, o in enumerate(others[12:24]))
+        more = "".join(teaser(o, n) for n, o in enumerate(others[24:34]))
+        footer_links = "".join(
+            f'<li><a href="/{name.lower()}/{k}">{_e(name)} {k}</a></li>'
+            for name in sections
+            for k in range(1, 7)
+        )
+        state: dict[str, Any] = {
+            "props": {
+                "pageProps": {
+                    "article": {
+                        "id": story.slug,
+                        "headline": story.headline,
+                        "section": story.section,
+                        "paragraphs": list(story.paragraphs()),
+                        "author": story.author,
+                    },
+                    "teasers": [
+                        {"headline": o.original_headline, "path": o.path, "section": o.section}
+                        for o in others
+                    ],
+                },
+                "config": {"adUnits": _SHARE_NETWORKS, "build": f"{self.seed}-{story.index}"},
+            },
+            "recommendations": [],
+        }
+        parts = {
+            "head": (
+                _heavy_css(rng)
+                + '<link rel="preload" as="font" href="/fonts/sans.woff2" crossorigin>\n'
+                + '<script async src="/static/analytics.js"></script>\n'
+            ),
+            "banner": (
+                f'<div class="cookie-banner" role="dialog"><p>{_e(labels["cookies"])}</p>'
+                f'<button class="accept">{_e(labels["accept"])}</button></div>\n'
+                f'<nav class="mega-menu"><ul>{menu}</ul></nav>\n'
+                f'<div class="ticker"><h2>{_e(labels["latest"])}</h2><ul>{ticker}</ul></div>\n'
+                + _ad_slot("top", labels["advert"])
+            ),
+            "share_top": _share_bar(labels["share"], url, "top"),
+            "share_bottom": _share_bar(labels["share"], url, "bottom"),
+            "asides": (
+                _ad_slot("mid", labels["advert"])
+                + f'<aside class="most-read">\n<h2>{_e(labels["most_read"])}</h2>\n<ol>\n'
+                f"{most_read}</ol>\n</aside>\n"
+                f'<aside class="section-more">\n<h2>'
+                f"{_e(labels['more'].format(section=story.section))}</h2>\n<ul>\n"
+                f"{more}</ul>\n</aside>\n"
+                f'<div class="newsletter"><p>{_e(labels["newsletter"])}</p><form action="/nl">'
+                f'<input type="email" name="email"><button>{_e(labels["subscribe"])}</button>'
+                "</form></div>\n"
+            ),
+            "footer": f'<ul class="footer-links">{footer_links}</ul>\n',
+            "scripts": "",
+        }
+        # Pad the page's state with recommendation records up to the page's drawn weight.
+        target = rng.randrange(HEAVY_MIN_BYTES + 4096, HEAVY_MAX_BYTES - 8192)
+        weight = sum(len(part.encode(encoding, "replace")) for part in parts.values())
+        weight += len(self._page(story, heavy=False).encode(encoding, "replace"))
+        recommendations: list[dict[str, Any]] = state["recommendations"]
+
+        def script() -> str:
+            text = json.dumps(state, ensure_ascii=False).replace("</", "<\\/")
+            return (
+                f'<script id="__NEXT_DATA__" type="application/json">{text}</script>\n'
+                "<script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push("
+                f"arguments)}}gtag('js',new Date());gtag('config','G-{story.index:08d}');"
+                "</script>\n"
+            )
+
+        def size(text: str) -> int:
+            return len(text.encode(encoding, "replace"))
+
+        deficit = target - weight - size(script())
+        n = 0
+        while deficit > 0:  # one batch measured, then as many as fill the deficit
+            other = others[n % len(others)]
+            batch = [
+                {
+                    "id": f"rec-{n}-{k}",
+                    "path": other.path,
+                    "headline": other.original_headline,
+                    "score": round(rng.random(), 6),
+                    "lead": " ".join(other.sentences[0]),
+                }
+                for k in range(8)
+            ]
+            recommendations.extend(batch)
+            deficit -= size(json.dumps(batch, ensure_ascii=False)) + 1
+            n += 1
+        parts["scripts"] = script()
+        return parts
+
+    def _page(self, story: _Story, bulk: str = "", heavy: bool | None = None) -> str:
         lang = story.lang
         url = self.url(story.path)
         description = " ".join(story.sentences[0])
@@ -1499,6 +1741,10 @@ class NewsSite:
             for other in (self._stories[i] for i in story.related)
         )
         comments = f'<section class="comments">\n{bulk}</section>\n' if bulk else ""
+        extra = dict.fromkeys(("head", "banner", "share_top", "share_bottom", "asides"), "")
+        extra.update(footer="", scripts="")
+        if self.heavy if heavy is None else heavy:
+            extra = self._heavy_parts(story, url, story.encoding)
         return (
             f'<!DOCTYPE html>\n<html lang="{lang.code}">\n<head>\n{charset}'
             f"<title>{_e(story.headline)} | {_e(lang.publisher)}</title>\n"
@@ -1513,23 +1759,25 @@ class NewsSite:
             f'<meta property="og:locale" content="{lang.locale}">\n'
             f'<meta property="article:published_time" content="{story.published.isoformat()}">\n'
             f'<meta property="article:section" content="{_e(story.section)}">\n'
-            f"{jsonld}</head>\n<body>\n"
+            f"{jsonld}{extra['head']}</head>\n<body>\n"
             f'<header class="site-header">\n<a class="logo" href="/">{_e(lang.publisher)}</a>\n'
             f'<nav class="main-nav"><ul>{nav}</ul></nav>\n'
             f'<div class="site-status"><span class="updated">'
             f"{_e(lang.updated.format(time=_hhmm(story.updated)))}</span> | "
             f'<span class="views">{_e(lang.views.format(views=story.views))}</span></div>\n'
-            "</header>\n<main>\n"
+            f"{extra['banner']}</header>\n<main>\n"
             f'<article class="story">\n<h1>{_e(story.headline)}</h1>\n'
             f'<p class="byline">{_e(lang.byline.format(author=story.author))}</p>\n'
             f'<time datetime="{story.published.isoformat()}">{_e(when)}</time>\n'
-            f'<div class="story-body">\n{paragraphs}\n</div>\n</article>\n'
+            f"{extra['share_top']}"
+            f'<div class="story-body">\n{paragraphs}\n</div>\n{extra["share_bottom"]}'
+            "</article>\n"
             f"{comments}"
             f'<aside class="related">\n<h2>{_e(lang.related)}</h2>\n<ul>\n{related}\n</ul>\n'
-            "</aside>\n</main>\n"
+            f"</aside>\n{extra['asides']}</main>\n"
             f'<footer class="site-footer">\n<p>{_e(lang.footer)}</p>\n'
-            f'<p><a href="/feed.xml">{_e(lang.feed_link)}</a></p>\n</footer>\n'
-            "</body>\n</html>\n"
+            f'<p><a href="/feed.xml">{_e(lang.feed_link)}</a></p>\n{extra["footer"]}</footer>\n'
+            f"{extra['scripts']}</body>\n</html>\n"
         )
 
     def _home(self, newest: Sequence[_Story]) -> str:

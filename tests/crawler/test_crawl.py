@@ -7,8 +7,10 @@ pytest, and is how cron runs it anyway.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -376,3 +378,84 @@ def test_a_signal_ends_the_run_interrupted_with_one_line(
         resumed = run_crawl(archive, sources)
         assert resumed.returncode == 0, resumed.stderr[-3000:]
         assert _counts(resumed)["new"] == 150 - archived
+
+
+def test_heavy_pages_through_extraction_workers_archive_what_one_process_does(
+    tmp_path: Path,
+) -> None:
+    """Pages read in worker processes (WIREARCHIVE_WORKERS) are archived exactly as pages
+    read by the crawler itself: same items, same captured bytes; the chrome of heavy pages
+    (mega menu, teasers, page state) stays out of every body."""
+    with NewsSite(seed=4, size=site_module.MIN_SIZE, heavy=True) as site:
+        sources = tmp_path / "sources"
+        write_source(sources, site.base_url, specials=False, feeds=False)
+        archived: dict[str, dict[str, Any]] = {}
+        for workers in ("0", "2"):
+            archive = tmp_path / f"archive-{workers}"
+            done = run_crawl(archive, sources, f"WIREARCHIVE_WORKERS={workers}")
+            assert done.returncode == 0, done.stderr[-3000:]
+            assert _counts(done)["new"] == len(site.articles)
+            with Store.open(str(archive)) as store:
+                found = {}
+                for article in site.articles:
+                    latest = store.get(article.url)
+                    assert latest is not None, article.url
+                    item = latest["item"]
+                    assert item["headlines"][0]["value"] == article.headline
+                    (body,) = [b["value"] for b in item["bodies"] if b["role"] == "main"]
+                    for paragraph in article.paragraphs[1:]:
+                        assert html.escape(paragraph, quote=False) in body, article.url
+                    # Nothing of the chrome: the body's text is the story's, give or take
+                    # the markup's entities.
+                    text = html.unescape(re.sub(r"<[^>]+>", " ", body))
+                    assert len(" ".join(text.split())) <= len(" ".join(article.body.split()))
+                    capture = latest["provenance"]["capture"]
+                    found[article.url] = {"item": item, "sha256": capture["sha256"]}
+            archived[workers] = found
+            assert wirearchive("verify", "--archive", str(archive)).returncode == 0
+        assert archived["2"] == archived["0"]
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text()
+        found.update(int(child) for child in text.split())
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Running, not ended (a zombie waiting for a reaper has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_extraction_workers_end_when_the_crawler_is_killed(tmp_path: Path) -> None:
+    """A crawler killed by SIGKILL leaves no worker behind holding its output pipes."""
+    with NewsSite(seed=12, size=200, heavy=True) as site:
+        sources, archive = tmp_path / "sources", tmp_path / "archive"
+        write_source(sources, site.base_url, specials=False, feeds=False)
+        process = subprocess.Popen(
+            crawl_command(archive, sources, "WIREARCHIVE_WORKERS=2"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=tmp_path,
+        )
+        deadline = time.monotonic() + 60
+        while len([r for r in _story_requests(site) if r.status == 200]) < 5:
+            assert time.monotonic() < deadline
+            assert process.poll() is None
+            time.sleep(0.05)
+        workers = _children(process.pid)
+        assert len(workers) >= 2  # the pool (and its resource tracker, if any)
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=60)  # returns only once no worker holds the pipes
+        assert process.returncode == -signal.SIGKILL
+        deadline = time.monotonic() + 30
+        while any(_alive(pid) for pid in workers):
+            assert time.monotonic() < deadline, [pid for pid in workers if _alive(pid)]
+            time.sleep(0.05)

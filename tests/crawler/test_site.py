@@ -28,6 +28,8 @@ from tests.crawler.conftest import NewsSiteFactory
 from tests.crawler.site import (
     FEED_SIZE,
     FLAKY_PATH,
+    HEAVY_MAX_BYTES,
+    HEAVY_MIN_BYTES,
     HUGE_MIN_BYTES,
     HUGE_PATH,
     MIN_SIZE,
@@ -295,7 +297,11 @@ def test_home_page_links_the_newest_stories_and_the_special_urls(news_site: News
 # ----------------------------------------------------------------------------- article pages
 
 
-def test_every_article_page_is_a_realistic_news_page(news_site: NewsSite) -> None:
+@pytest.mark.parametrize("heavy", [False, True], ids=["light", "heavy"])
+def test_every_article_page_is_a_realistic_news_page(
+    make_news_site: NewsSiteFactory, heavy: bool
+) -> None:
+    news_site = make_news_site(heavy=heavy)
     paths = {a.path for a in news_site.articles}
     for article in news_site.articles:
         fetched = fetch(article.url)
@@ -334,6 +340,41 @@ def test_every_article_page_is_a_realistic_news_page(news_site: NewsSite) -> Non
         assert data[0]["author"]["name"] == article.author
         assert data[0]["publisher"]["name"]
         assert data[0]["inLanguage"] == article.language
+
+
+def test_heavy_pages_carry_the_weight_of_real_news_pages(make_news_site: NewsSiteFactory) -> None:
+    site = make_news_site(heavy=True)
+    light = make_news_site()
+    paths = {a.path for a in site.articles}
+    sizes = []
+    for article in site.articles:
+        fetched = fetch(article.url)
+        sizes.append(len(fetched.body))
+        assert HEAVY_MIN_BYTES <= len(fetched.body) <= HEAVY_MAX_BYTES, article.url
+        doc = page(article, fetched)
+        # The chrome of a real page: a mega menu, share bars, teaser lists, ad slots, a
+        # cookie banner, a newsletter box, inline CSS and a page-state script.
+        assert len(doc.xpath("//nav[@class='mega-menu']//a")) >= 40
+        assert len(doc.xpath("//div[contains(@class, 'share-bar')]")) == 2
+        assert len(doc.xpath("//div[contains(@class, 'share-bar')]//svg")) == 12
+        teasers = doc.xpath("//aside[@class='most-read' or @class='section-more']//li")
+        assert len(teasers) >= 10
+        links = doc.xpath("//aside[@class='most-read']//a/@href")
+        assert links
+        assert set(links) <= paths - {article.path}
+        assert doc.xpath("//div[@class='ad-slot']")
+        assert doc.xpath("//div[@class='cookie-banner']")
+        assert doc.xpath("//div[@class='newsletter']//form")
+        assert len(doc.xpath("string(//head/style)")) > 5000
+        (state,) = doc.xpath("//script[@id='__NEXT_DATA__']/text()")
+        data = json.loads(state)
+        # The story is in the page's state too, as on a server-rendered site.
+        assert data["props"]["pageProps"]["article"]["paragraphs"] == list(article.paragraphs)
+        # Under the chrome, the same story as the light site's page.
+        assert story_paragraphs(doc) == list(article.paragraphs)
+        twin = fetch(light.url(article.path))
+        assert story_paragraphs(page(article, twin)) == list(article.paragraphs)
+    assert max(sizes) - min(sizes) > 20 * 1024  # weights vary from page to page
 
 
 def test_windows_1251_pages_declare_it_in_header_and_meta(news_site: NewsSite) -> None:

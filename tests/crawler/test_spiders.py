@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import urllib.request
 from collections.abc import Iterator
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from scrapy import Request
+from scrapy.exceptions import UsageError
 from scrapy.http import HtmlResponse, XmlResponse
 from wirearchive.crawler.pipelines import FetchFailed
 from wirearchive.crawler.readers import Extracted
@@ -18,7 +20,13 @@ from wirearchive.crawler.readers.feed import feed_links
 from wirearchive.crawler.readers.sitemap import SitemapEntry, read_sitemap
 from wirearchive.crawler.sources import Source
 from wirearchive.crawler.spiders import FeedSpider, SitemapSpider
-from wirearchive.crawler.spiders.base import apply_overrides, http_exchange
+from wirearchive.crawler.spiders.base import (
+    apply_overrides,
+    extract,
+    extract_in_worker,
+    http_exchange,
+    worker_count,
+)
 from wirearchive.validators import Problem
 
 from ._crawl_helpers import NewsSite, site_module
@@ -254,3 +262,24 @@ def test_the_download_limit_follows_wirearchive_max_bytes(tmp_path: Path) -> Non
     # Settings, not the spider attributes Scrapy deprecated.
     spider = UrlsSpider.from_crawler(crawler, source="s")
     assert not hasattr(spider, "download_maxsize")
+
+
+def test_worker_count_takes_a_number_or_auto() -> None:
+    assert worker_count(0) == 0
+    assert worker_count("3") == 3
+    assert worker_count("-2") == 0
+    assert worker_count("auto", cpus=8) == 7  # one CPU is the crawler's own
+    assert worker_count(" AUTO ", cpus=1) == 0
+    with pytest.raises(UsageError, match="WIREARCHIVE_WORKERS='many'"):
+        worker_count("many")
+
+
+def test_a_worker_sends_back_what_was_read_not_the_page(site: Any) -> None:
+    article = next(a for a in site.articles if a.encoding == "utf-8")
+    body = _get(site, article.path)
+    retrieved = datetime(2024, 5, 29, 12, 0, tzinfo=UTC)
+    here = extract(body, article.url, retrieved, "utf-8")
+    there = extract_in_worker(body, article.url, retrieved, "utf-8")
+    assert here.raw == body
+    assert there.raw is None
+    assert replace(there, raw=body) == here
