@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
-__all__ = ["AGENCIES", "Dateline", "parse_dateline"]
+__all__ = ["AGENCIES", "Dateline", "parse_dateline", "script_language"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +47,7 @@ class Dateline:
 # --------------------------------------------------------------------------- agencies
 
 # (canonical name, language of its Latin-script spellings, spellings). Cyrillic and
-# Chinese spellings take their language from their script (see `_script_language`).
+# Chinese spellings take their language from their script (see `script_language`).
 _AGENCY_TABLE: Final[tuple[tuple[str, str | None, tuple[str, ...]], ...]] = (
     ("Reuters", "en", ("Reuters", "REUTERS", "Рейтер", "Рейтерс", "路透社")),
     ("AP", "en", ("AP", "Associated Press", "Ассошиэйтед Пресс")),
@@ -92,7 +92,7 @@ AGENCIES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
 _ALIASES: Final[dict[str, tuple[str, str | None]]] = {}
 
 
-def _script_language(text: str) -> str | None:
+def script_language(text: str) -> str | None:
     """The language a Cyrillic or Chinese text must be in; None for other scripts."""
     if any("\u4e00" <= ch <= "\u9fff" for ch in text):
         return "zh"
@@ -116,7 +116,7 @@ def _fold(text: str) -> str:
 
 for _name, _latin_language, _spellings in _AGENCY_TABLE:
     for _spelling in _spellings:
-        _ALIASES[_fold(_spelling)] = (_name, _script_language(_spelling) or _latin_language)
+        _ALIASES[_fold(_spelling)] = (_name, script_language(_spelling) or _latin_language)
 
 
 def _canonical_agency(written: str) -> tuple[str, str | None] | None:
@@ -433,14 +433,14 @@ _KNOWN_AGENCY: Final = _alternation(
     spelling
     for _, _, spellings in _AGENCY_TABLE
     for spelling in spellings
-    if _script_language(spelling) != "zh"
+    if script_language(spelling) != "zh"
 )
 # Chinese has no spaces: the agency runs straight into the city ("新华社北京").
 _ZH_AGENCY: Final = "|".join(
     re.escape(spelling)
     for _, _, spellings in _AGENCY_TABLE
     for spelling in spellings
-    if _script_language(spelling) == "zh"
+    if script_language(spelling) == "zh"
 )
 # An agency not in AGENCIES, written without brackets: all capitals after a dot
 # ("КАБАРИНФОРМ"), capitalised words after a dash ("Кабар", "Trend News").
@@ -603,7 +603,7 @@ def _parse_date(written: str) -> _Date | None:
 def _language(
     date: _Date | None, dateline: str, spelling_language: str | None, convention: Convention
 ) -> str | None:
-    script = _script_language(dateline)
+    script = script_language(dateline)
     if date is not None and date.languages:
         candidates = list(date.languages)
         if len(candidates) > 1 and "de" in candidates:

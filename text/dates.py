@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final, Literal, NamedTuple
 
-from .dateline import Dateline
+from .dateline import Dateline, script_language
 
 __all__ = [
     "DateWarning",
@@ -237,14 +237,10 @@ def _languages(text: str, anchor: str | None, hint: str | None) -> list[str]:
     if any("\u4e00" <= ch <= "\u9fff" for ch in text):
         return ["zh"]
     letters = [ch for w in _WORDS.findall(text) if w.casefold() not in _NOT_WORDS for ch in w]
-    if any("\u0400" <= ch <= "\u04ff" for ch in letters):
-        lowered = "".join(letters).lower()
-        if any(ch in "әғқңөұүһ" for ch in lowered):
-            return ["kk"]
-        if "ў" in lowered:
-            return ["be"]
-        if any(ch in "іїєґ" for ch in lowered):
-            return ["uk"]
+    script = script_language("".join(letters))
+    if script in ("kk", "be", "uk"):
+        return [script]
+    if script == "ru":
         return ["ru", *([hint] if hint in _CYRILLIC and hint != "ru" else [])]
     if letters:
         return [hint] if hint in _LATIN else list(_LATIN)
