@@ -11,13 +11,13 @@ from __future__ import annotations
 import io
 import re
 import uuid
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
+from isal import isal_zlib
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -36,7 +36,10 @@ __all__ = [
     "resource_record",
 ]
 
-_GZIP_LEVEL = 6  # warcio's own wrapper uses 9: twice the time for a few percent
+#: ISA-L's level 2: a gzip member in a third of the time of zlib's level 6 (14 against
+#: 47 µs for a 1.6 KB item), 3% larger; warcio's own wrapper uses zlib's level 9.
+_GZIP_LEVEL = 2
+_GZIP_WBITS = 31  # a gzip header and trailer: each record its own member, as WARC wants
 
 
 #: Headers that describe an encoding of the body the crawler has already undone.
@@ -73,10 +76,11 @@ class Capture:
     retrieved_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     #: Set for a capture fetched over HTTP; `data` is then the response body.
     http: HttpExchange | None = None
+    #: The digest of `data`, made once: the record, its reference and the log all name it.
+    sha256: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def sha256(self) -> str:
-        return sha256(self.data)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sha256", sha256(self.data))
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +122,7 @@ _PLAIN = re.compile(r"[\x21-\x7e]+")
 
 
 def _gzipped(raw: bytes) -> bytes:
-    compressor = zlib.compressobj(_GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
-    return compressor.compress(raw) + compressor.flush()
+    return isal_zlib.compress(raw, _GZIP_LEVEL, _GZIP_WBITS)
 
 
 def resource_record(capture: Capture, *, gzip: bool = True) -> Record | None:

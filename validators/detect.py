@@ -19,6 +19,8 @@ from .registry import NINJS_VERSIONS, SchemaRegistry
 __all__ = ["Detection", "VersionDetector"]
 
 _VERSION_IN = re.compile(r"(\d+\.\d+)")
+#: The most distinct keys `VersionDetector` remembers.
+_KNOWN_KEYS = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,17 +81,35 @@ class VersionDetector:
             for major, version in newest.items()
         }
         self._is_valid = is_valid
+        #: Each key seen, with the majors whose schema knows it: a feed repeats the same
+        #: few dozen keys, so the pattern matches are done once per key, not per document.
+        self._known: dict[str, tuple[str, ...]] = {}
 
-    def _score(self, document: Mapping[str, Any], major: str) -> int:
-        names, patterns = self._keys[major]
-        return sum(1 for key in document if key in names or any(p.match(key) for p in patterns))
+    def _majors(self, key: str) -> tuple[str, ...]:
+        majors = self._known.get(key)
+        if majors is None:
+            majors = tuple(
+                major
+                for major, (names, patterns) in self._keys.items()
+                if key in names or any(p.match(key) for p in patterns)
+            )
+            if len(self._known) < _KNOWN_KEYS:  # hostile inputs cannot grow it unbounded
+                self._known[key] = majors
+        return majors
+
+    def _scores(self, document: Mapping[str, Any]) -> dict[str, int]:
+        scores = dict.fromkeys(self._keys, 0)
+        for key in document:
+            for major in self._majors(key) if isinstance(key, str) else ():
+                scores[major] += 1
+        return scores
 
     def detect(self, document: Any) -> Detection:
         newest_overall = NINJS_VERSIONS[-1]
         if not isinstance(document, dict):
             return Detection(newest_overall, None, "not an object; checked as the newest ninjs")
         declared = _declared_version(document)
-        scores = {major: self._score(document, major) for major in self._keys}
+        scores = self._scores(document)
         best = max(scores.values())
         tied = sorted((m for m, s in scores.items() if s == best), reverse=True)
         if declared is not None and declared.split(".")[0] in tied:

@@ -53,13 +53,16 @@ class NinjsReader:
     ) -> Iterator[Extracted]:
         documents = read_stream(handle, name, lines=lines, max_bytes=context.max_bytes)
         for document in documents:
-            yield self.extract(document, media_type)
+            yield self.extract(document, media_type, owned=True)  # parsed here, for this
 
-    def extract(self, document: Document, media_type: str = "application/json") -> Extracted:
+    def extract(
+        self, document: Document, media_type: str = "application/json", *, owned: bool = False
+    ) -> Extracted:
         """The item one parsed document makes (detected, upgraded), or why it makes none.
 
         Public so that an ingest can check the lines of a JSON Lines file in other
-        processes, each line exactly as `read` would.
+        processes, each line exactly as `read` would. With `owned` (the document was parsed
+        for this call alone) a 3.1 item is its data itself, not a copy.
         """
         make = partial(
             Extracted,
@@ -81,7 +84,7 @@ class NinjsReader:
             return make(problem=problem)
         detection = self._detector.detect(data)
         steps = [step("detect", f"ninjs {detection.version}: {detection.reason}")]
-        upgraded = upgrade(data, detection.version)
+        upgraded = upgrade(data, detection.version, owned=owned)
         if upgraded.steps:
             done = "; ".join(upgraded.steps)
             steps.append(step("upgrade", f"ninjs {detection.version} to 3.1: {done}"))

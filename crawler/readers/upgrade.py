@@ -831,17 +831,19 @@ _TOP: Final[dict[str, TopHandler]] = {
 }
 
 
-def upgrade(doc: dict[str, Any], version: str) -> Upgrade:
+def upgrade(doc: dict[str, Any], version: str, *, owned: bool = False) -> Upgrade:
     """Rewrite `doc`, a ninjs `version` document ("1.0" ... "3.1"), as ninjs 3.1.
 
-    The input is never modified. Raises `ValueError` only for a version IPTC never
-    published; anything odd inside the document ends up in `Upgrade.dropped` instead.
+    The input is never modified; with `owned` (the caller parsed it and keeps no other
+    reference) a 3.1 document is the item itself, not a copy of it. Raises `ValueError`
+    only for a version IPTC never published; anything odd inside the document ends up in
+    `Upgrade.dropped` instead.
     """
     if version not in SOURCE_VERSIONS:
         known = ", ".join(SOURCE_VERSIONS)
         raise ValueError(f"{version!r} is not a published ninjs version ({known})")
     if version == TARGET_VERSION:
-        return Upgrade(item=_clone(doc), steps=(), dropped=())
+        return Upgrade(item=doc if owned else _clone(doc), steps=(), dropped=())
     converter = _Converter(version)
     if not isinstance(doc, dict):
         converter.drop((), f"{_json_type(doc)}, not a ninjs object")

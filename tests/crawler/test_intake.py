@@ -1012,10 +1012,12 @@ def test_a_reader_that_raises_ends_the_file_there_in_the_pool_too(
     feed.write_text("".join(json.dumps(item) + "\n" for item in _items()))
     original = NinjsReader.extract
 
-    def extract(self: NinjsReader, document: Any, media_type: str = "application/json") -> Any:
+    def extract(
+        self: NinjsReader, document: Any, media_type: str = "application/json", **options: Any
+    ) -> Any:
         if document.line == 3:
             raise RuntimeError("a bug on line 3")
-        return original(self, document, media_type)
+        return original(self, document, media_type, **options)
 
     monkeypatch.setattr(NinjsReader, "extract", extract)
     runs = []
@@ -1030,3 +1032,28 @@ def test_a_reader_that_raises_ends_the_file_there_in_the_pool_too(
     assert counts["new"] == 2
     assert outcomes[-1]["rule"] == "ingest.reader-error"
     assert "RuntimeError: a bug on line 3" in outcomes[-1]["reason"]
+
+
+def test_a_checked_item_packs_to_json_and_back_unchanged() -> None:
+    import pickle
+
+    from wirearchive.crawler.intake import prepare
+    from wirearchive.crawler.readers.ninjs import READER
+    from wirearchive.validators.inputs import Document
+
+    line = json.dumps(_items()[0]).encode()
+    document = Document("feed.jsonl", 1, json.loads(line), None, line)
+    checked = prepare(Checker(), READER.extract(document, owned=True), records=True)
+    assert isinstance(checked.prepared, tuple)
+    item, digest = checked.prepared
+    crossed = pickle.loads(pickle.dumps(checked.pack())).unpack()
+    assert crossed.packed is None
+    assert crossed.prepared == (item, digest)
+    assert crossed.extracted.item is crossed.prepared[0]  # one dict, not two copies
+    assert crossed.record == checked.record
+
+    # orjson cannot write an integer over 64 bits: such an item crosses as it is.
+    huge = prepare(Checker(), READER.extract(document, owned=False), records=True)
+    assert isinstance(huge.prepared, tuple)
+    huge.prepared[0]["x-big"] = 2**70
+    assert huge.pack().packed is None and huge.prepared[0]["x-big"] == 2**70

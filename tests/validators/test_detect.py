@@ -43,3 +43,21 @@ def test_reason_mentions_a_contradicted_declaration() -> None:
 def test_other_standards_are_not_read_as_ninjs() -> None:
     detection = DETECTOR.detect({"uri": "u", "standard": {"name": "other", "version": "2.0"}})
     assert detection.declared is None
+
+
+def test_the_key_memo_gives_the_same_answers_and_stays_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from wirearchive.validators import detect
+
+    monkeypatch.setattr(detect, "_KNOWN_KEYS", 3)
+    fresh = VersionDetector(default_registry(), StructuralValidator(default_registry()).is_valid)
+    document = {"uri": "u", "headlines": [], "versionCreated": "x", "altIds": [], "x-a": 1}
+    first = fresh.detect(document)
+    again = fresh.detect(document)  # from the memo, for the keys it kept
+    assert first == again == DETECTOR.detect(document)
+    assert first.version == "3.1"
+    assert len(fresh._known) == 3  # one more key than the bound: not remembered
+    many = {f"k{n}": n for n in range(50)} | {"headline": "h", "body_text": "b"}
+    assert fresh.detect(many).version == "1.6"  # keys past the bound still counted
+    assert len(fresh._known) == 3
