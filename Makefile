@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-SOURCES := $(shell find _namespace schemas text validators archive crawler -type f \( -name '*.py' -o -name '*.json' -o -name 'py.typed' \) 2>/dev/null)
+SOURCES := $(shell find _namespace schemas text validators archive downstream crawler -type f \( -name '*.py' -o -name '*.json' -o -name 'py.typed' \) 2>/dev/null)
 # mypy cannot follow pyproject's folder-to-namespace mapping, so it checks a
 # tree of symlinks that lays the folders out as the installed package.
 TYPECHECK := .typecheck
@@ -30,7 +30,7 @@ lint: $(STAMP)
 types: $(STAMP)
 	rm -rf $(TYPECHECK) && mkdir -p $(TYPECHECK)/wirearchive
 	ln -s ../../_namespace/__init__.py ../../_namespace/py.typed $(TYPECHECK)/wirearchive/
-	for pkg in text validators archive crawler; do ln -s ../../$$pkg $(TYPECHECK)/wirearchive/$$pkg; done
+	for pkg in text validators archive downstream crawler; do ln -s ../../$$pkg $(TYPECHECK)/wirearchive/$$pkg; done
 	cd $(TYPECHECK) && ../$(VENV)/bin/mypy --config-file ../pyproject.toml -p wirearchive
 	# bench/ scripts import their sibling modules as a script would.
 	MYPYPATH=bench $(VENV)/bin/mypy bench tests

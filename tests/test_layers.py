@@ -1,4 +1,8 @@
-"""Imports only point down: schemas < text < validators < archive < crawler (DESIGN.md)."""
+"""Imports only point down: schemas < text < validators < archive < downstream < crawler.
+
+DESIGN.md's layers, with the read-only downstream side between the archive and the
+crawler package (whose command line serves and exports through it).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,8 @@ ALLOWED = {
     "text": set(),
     "validators": {"text"},
     "archive": {"text", "validators"},
-    "crawler": {"text", "validators", "archive"},
+    "downstream": {"text", "validators", "archive"},
+    "crawler": {"text", "validators", "archive", "downstream"},
 }
 
 
