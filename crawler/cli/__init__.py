@@ -3,7 +3,7 @@
 `main` is the console entry point; `run` does the work against the streams it is given,
 so tests call it directly. Each command group is one module with ``add_commands``:
 `validate`, `intake` (ingest, extract), `records` (show, history, diff, export),
-`upkeep` (verify, quarantine, reindex, summary) and `crawl`. This module owns the top of
+`upkeep` (verify, quarantine, reindex, summary), `crawl` and `serve`. This module owns the top of
 the parser and the exit-status policy (`wirearchive.crawler.exits`): 0 all good, 1 some
 input invalid or quarantined, or a problem found (the rest still processed: an
 unreadable or missing path is one such input), 2 usage error or a fault of the archive
@@ -27,7 +27,7 @@ from ._shared import Parser, UsageError
 __all__ = ["main", "run"]
 
 #: The command groups (modules of this package), in the order ``--help`` lists them.
-GROUP_NAMES = ("validate", "intake", "records", "upkeep", "crawl")
+GROUP_NAMES = ("validate", "intake", "records", "upkeep", "crawl", "serve")
 
 
 def _groups(argv: Sequence[str]) -> list[ModuleType]:
