@@ -49,6 +49,8 @@ def _templates() -> jinja2.Environment:
     env.filters["idpath"] = id_path
     env.filters["pretty"] = lambda value: orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
     env.filters["weblink"] = _web_link
+    # Not Jinja's tojson, which escapes < as \u003c for scripts: this is shown as text.
+    env.filters["json"] = lambda value: orjson.dumps(value).decode()
     return env
 
 

@@ -172,7 +172,7 @@ def _api(app: FastAPI, use: Access) -> None:
         with use() as archive:
             record = _record(archive, item_id, n)
         links = _links(request, item_id)
-        at = memento.mementos([{"version": n, "archivedAt": _archived_at(record)}])[0].at
+        at = memento.archive_time(str(record["provenance"]["generatedAtTime"]))
         etag = _etag(record)
         headers = {
             "ETag": etag,
@@ -337,10 +337,6 @@ def _api(app: FastAPI, use: Access) -> None:
         """Counts of the archive and its last five runs."""
         with use() as archive:
             return json_response({"counts": archive.summary(), "runs": archive.runs(last=5)})
-
-
-def _archived_at(record: dict[str, Any]) -> str:
-    return str(record["provenance"]["generatedAtTime"])
 
 
 def _memento_routes(app: FastAPI, use: Access) -> None:

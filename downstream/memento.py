@@ -18,9 +18,11 @@ from typing import Any
 __all__ = [
     "LINK_FORMAT",
     "Memento",
+    "archive_time",
     "choose",
     "http_date",
     "link",
+    "memento_rel",
     "mementos",
     "parse_http_date",
     "timemap",
@@ -38,14 +40,15 @@ class Memento:
     at: datetime
 
 
-def _utc(text: str) -> datetime:
+def archive_time(text: str) -> datetime:
+    """An archive time (``archivedAt``, ``generatedAtTime``: RFC 3339) as a UTC datetime."""
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def mementos(history: Sequence[Mapping[str, Any]]) -> list[Memento]:
     """The mementos of an item from its history rows (`Archive.history`), oldest first."""
-    found = [Memento(int(row["version"]), _utc(str(row["archivedAt"]))) for row in history]
+    found = [Memento(int(row["version"]), archive_time(str(row["archivedAt"]))) for row in history]
     return sorted(found, key=lambda m: (m.at, m.version))
 
 

@@ -77,3 +77,24 @@ def test_an_editable_install_finds_the_schemas(tmp_path: Path) -> None:
     where, found = done.stdout.split()
     assert Path(where).resolve() == (ROOT / "_namespace" / "__init__.py").resolve()
     assert found == "True"
+
+
+def test_wheel_carries_the_browser_templates(tmp_path: Path) -> None:
+    """`wirearchive serve` renders package data: a wheel without it would 500 on every page."""
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path),
+         str(ROOT)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    [wheel] = tmp_path.glob("wirearchive-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped = {
+        f"wirearchive/downstream/{path.relative_to(ROOT / 'downstream').as_posix()}"
+        for pattern in ("templates/*.html", "static/*.css")
+        for path in (ROOT / "downstream").glob(pattern)
+    }
+    assert "wirearchive/downstream/templates/item.html" in shipped
+    assert "wirearchive/downstream/static/style.css" in shipped
+    assert shipped <= names
+    assert "wirearchive/downstream/http.py" in names

@@ -88,9 +88,7 @@ def test_diff_names_the_changed_headline(client: TestClient) -> None:
     assert "+Adds a <script>" in changes["body"]
 
 
-def test_capture_is_the_raw_bytes_with_their_media_type(
-    client: TestClient, location: Path
-) -> None:
+def test_capture_is_the_raw_bytes_with_their_media_type(client: TestClient, location: Path) -> None:
     response = client.get(f"/api/items/{_enc(PAGE)}/versions/1/capture")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
