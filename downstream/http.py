@@ -39,6 +39,7 @@ RULES = {
     "request.method-not-allowed": (405, "the API only reads: GET and HEAD"),
     "request.invalid-parameter": (400, "a parameter of the wrong type or out of range"),
     "request.bad-cursor": (400, "since/until is neither a cursor nor a time, or is ahead"),
+    "request.bad-time": (400, "a search's since/until is not a time or a day"),
     "request.bad-datetime": (400, "Accept-Datetime is not an RFC 1123 date"),
 }
 
@@ -276,7 +277,7 @@ def _api(app: FastAPI, use: Access) -> None:
                     offset=offset,
                 )
             except ValueError as exc:
-                raise Problem(400, "request.bad-cursor", str(exc)) from exc
+                raise Problem(400, "request.bad-time", str(exc)) from exc
         return json_response({"hits": hits, "limit": limit, "offset": offset})
 
     @app.get("/api/quarantine", tags=["quarantine"])

@@ -216,7 +216,7 @@ def test_search_finds_by_headline_and_filters(client: TestClient) -> None:
 
 
 def test_search_with_a_bad_date_is_400(client: TestClient) -> None:
-    _error(client.get("/api/search", params={"since": "last spring"}), 400, "request.bad-cursor")
+    _error(client.get("/api/search", params={"since": "last spring"}), 400, "request.bad-time")
 
 
 # -- quarantine, runs, summary ------------------------------------------------------------
