@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-SOURCES := $(shell find _namespace schemas text validators archive downstream crawler -type f \( -name '*.py' -o -name '*.json' -o -name 'py.typed' \) 2>/dev/null)
+SOURCES := $(shell find _namespace schemas text validators archive downstream crawler -type f \( -name '*.py' -o -name '*.json' -o -name 'py.typed' -o -name '*.html' -o -name '*.css' \) 2>/dev/null)
 # mypy cannot follow pyproject's folder-to-namespace mapping, so it checks a
 # tree of symlinks that lays the folders out as the installed package.
 TYPECHECK := .typecheck

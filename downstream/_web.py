@@ -14,7 +14,7 @@ from urllib.parse import quote
 import orjson
 from fastapi import Response
 
-from ._prereader import Archive
+from .reader import Archive
 
 __all__ = [
     "Access",

@@ -24,6 +24,7 @@ from fastapi.responses import HTMLResponse
 
 from ..archive.facets import facets
 from ._web import Access, Problem, id_path
+from .reader import Archive
 
 __all__ = ["DiffRow", "add_pages", "body_paragraphs", "error_page", "side_by_side", "wants_page"]
 
@@ -130,8 +131,8 @@ def side_by_side(unified: str) -> list[DiffRow]:
     return rows
 
 
-def _versions(archive: Any, item_id: str) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = archive.history(item_id)
+def _versions(archive: Archive, item_id: str) -> list[dict[str, Any]]:
+    rows = archive.history(item_id)
     if not rows:
         raise Problem(404, "archive.not-found", f"{item_id}: not in the archive")
     return rows
@@ -158,6 +159,7 @@ def add_pages(app: FastAPI, use: Access) -> None:
         error = None
         with use() as archive:
             counts = archive.summary()
+            choices = {facet: archive.facet_values(facet) for facet in ("source", "language")}
             try:
                 hits = archive.search(
                     q.strip() or None,
@@ -178,6 +180,7 @@ def add_pages(app: FastAPI, use: Access) -> None:
             form=form,
             hits=hits[:50],
             counts=counts,
+            choices=choices,
             error=error,
             offset=offset,
             more=more,

@@ -25,8 +25,8 @@ from wirearchive import __version__
 
 from ..archive.store import ArchiveError
 from . import browser, memento
-from ._prereader import Archive, open_archive
 from ._web import Access, Problem, error_body, id_path, json_response
+from .reader import Archive, open_archive
 
 __all__ = ["RULES", "create_app"]
 

@@ -64,6 +64,8 @@ def test_pages_render_hostile_text_as_text(client: TestClient) -> None:
     diff = client.get(f"/items/{UPDATED}", params={"a": 1, "b": 2})
     assert "Changes from v1 to v2" in diff.text
     assert "<script>alert(1)" not in diff.text
+    # The search form offers the archive's languages and sources.
+    assert '<option value="ru">' in client.get("/").text
     for path in ("/", "/?q=wheat&language=en", "/quarantine", "/runs", "/static/style.css"):
         assert client.get(path).status_code == 200, path
     runs = client.get("/api/runs").json()["runs"]
