@@ -12,6 +12,7 @@ import orjson
 
 from ..exits import EXIT_OK, EXIT_PROBLEMS
 from ._shared import (
+    UsageError,
     archive_option,
     command,
     console,
@@ -49,13 +50,20 @@ def add_commands(commands: Any) -> None:
         commands,
         "export",
         _export,
-        help="print records as JSON Lines, then the next cursor on stderr",
+        help="print records as JSON Lines (or write Parquet tables into a folder)",
         description="Print every record archived after --since, oldest first, one per line; "
-        "then print the cursor to pass as --since next time on stderr.",
+        "then print the cursor to pass as --since next time on stderr. With --format parquet, "
+        "write the versions and quarantine entries archived since the last run into --out "
+        "as Parquet tables instead (the folder keeps its own cursor).",
     )
     archive_option(export)
+    export.add_argument(
+        "--format", choices=("jsonl", "parquet"), default="jsonl", help="default: jsonl"
+    )
+    export.add_argument("--out", metavar="DIR", help="the folder of the Parquet export")
     export.add_argument("--since", metavar="CURSOR", help="a cursor an earlier export printed")
     export.add_argument("--limit", type=positive, metavar="N", help="at most N records")
+    json_option(export, "the Parquet export's summary")
 
 
 def _show(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -120,6 +128,10 @@ def _diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _export(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    if args.format == "parquet":
+        return _export_parquet(args, stdout)
+    if args.out is not None or args.json:
+        raise UsageError("wirearchive export: --out and --json go with --format parquet")
     with open_store(args) as store:
         feed = store.changes(args.since, args.limit)
         pending: list[bytes] = []
@@ -130,4 +142,32 @@ def _export(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 pending.clear()
         write_bytes(stdout, b"".join(pending))
     print(feed.cursor, file=stderr)
+    return EXIT_OK
+
+
+def _export_parquet(args: argparse.Namespace, stdout: TextIO) -> int:
+    if args.out is None:
+        raise UsageError("wirearchive export: --format parquet needs --out DIR")
+    if args.since is not None or args.limit is not None:
+        raise UsageError(
+            "wirearchive export: --since and --limit are for JSON Lines; a Parquet export "
+            "resumes from the cursor kept in its folder"
+        )
+    from wirearchive.downstream.parquet import export_parquet
+
+    with open_store(args) as store:
+        result = export_parquet(store, args.out)
+    if args.json:
+        print_json(stdout, result.to_dict(), pretty=False)
+    elif not result.files:
+        print(
+            f"nothing new since cursor {result.since}: no file written to {result.out}", file=stdout
+        )
+    else:
+        print(
+            f"wrote {result.versions} versions and {result.quarantine} quarantine entries "
+            f"in {len(result.files)} files to {result.out} (cursor {result.since} → "
+            f"{result.cursor})",
+            file=stdout,
+        )
     return EXIT_OK
