@@ -52,6 +52,12 @@ STATE_NAME = "wirearchive-export.json"
 _STATE_FORMAT = "wirearchive-parquet/1"
 _LOCK_NAME = ".wirearchive-export.lock"
 _BATCH = 10_000
+#: Rows per Parquet row group: about 70 MB of typical wire items, read in one piece.
+_ROW_GROUP = 20_000
+#: DuckDB's memory for one table's COPY, beyond room for the longest line.
+_MEMORY = 256 * 1024 * 1024
+#: DuckDB's own default limit on a JSON line, kept when every line is shorter.
+_DEFAULT_LINE_LIMIT = 16 * 1024 * 1024
 _PROBLEM = "STRUCT(rule VARCHAR, path VARCHAR, message VARCHAR)[]"
 _PART = re.compile(r"part-(\d{12})-(\d{12})(?:-\d+)?\.parquet")
 
@@ -180,9 +186,9 @@ def _export(store: Store, out: Path) -> ParquetResult:
             files: list[str] = []
             for table, (kind, columns, day) in _TABLES.items():
                 rows = staging / f"{table}.jsonl"
-                counts[table] = _write_rows(rows, _rows(store, kind, since, head))
+                counts[table], longest = _write_rows(rows, _rows(store, kind, since, head))
                 if counts[table]:
-                    _copy(rows, columns, day, staging / table)
+                    _copy(rows, longest, columns, day, staging / table)
                     files += _publish(staging / table, out / table, since + 1, head, out)
             if not files:  # only sightings, runs and events since: nothing to write
                 return ParquetResult(str(out), str(since), str(since))
@@ -333,18 +339,21 @@ def _quarantine_row(seq: int, entry: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _write_rows(path: Path, rows: Iterator[dict[str, Any]]) -> int:
-    """Stream rows to a JSON Lines file, a batch at a time; return how many."""
-    count = 0
+def _write_rows(path: Path, rows: Iterator[dict[str, Any]]) -> tuple[int, int]:
+    """Stream rows to a JSON Lines file, a batch at a time; return how many, and the
+    length of the longest (DuckDB's JSON reader must be told how long a line may be)."""
+    count = longest = 0
     pending: list[bytes] = []
     with path.open("wb") as handle:
         for row in rows:
-            pending.append(orjson.dumps(row))
+            line = orjson.dumps(row)
+            pending.append(line)
             count += 1
+            longest = max(longest, len(line))
             if len(pending) >= _BATCH:
                 _flush(handle, pending)
         _flush(handle, pending)
-    return count
+    return count, longest
 
 
 def _flush(handle: IO[bytes], pending: list[bytes]) -> None:
@@ -357,8 +366,15 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _copy(rows: Path, columns: tuple[tuple[str, str], ...], day: str, target: Path) -> None:
-    """JSON Lines to Parquet, typed as declared and partitioned by the UTC day of ``day``."""
+def _copy(
+    rows: Path, longest: int, columns: tuple[tuple[str, str], ...], day: str, target: Path
+) -> None:
+    """JSON Lines to Parquet, typed as declared and partitioned by the UTC day of ``day``.
+
+    DuckDB gets a memory limit (and spills to the staging folder beyond it), so a run of a
+    million versions needs no more memory than one of ten thousand; its JSON reader buffers
+    twice the longest line, so the limit makes room for that.
+    """
     import duckdb  # imported here: the rest of the CLI never pays for it
 
     # Read with the declared types, except the item's own times: read as text, then cast
@@ -369,14 +385,18 @@ def _copy(rows: Path, columns: tuple[tuple[str, str], ...], day: str, target: Pa
         f'TRY_CAST("{name}" AS TIMESTAMPTZ) AS "{name}"' if name in _ITEM_TIMES else f'"{name}"'
         for name, _ in columns
     )
+    line_limit = max(longest + 1, _DEFAULT_LINE_LIMIT)
     sql = (
         f"COPY (SELECT {select}, CAST(timezone('UTC', \"{day}\") AS DATE) AS date "
         f"FROM read_json({_sql_string(str(rows))}, columns = {spec}, "
-        "format = 'newline_delimited', maximum_object_size = 1073741824)) "
-        f"TO {_sql_string(str(target))} (FORMAT parquet, PARTITION_BY (date), COMPRESSION zstd)"
+        f"format = 'newline_delimited', maximum_object_size = {line_limit})) "
+        f"TO {_sql_string(str(target))} (FORMAT parquet, PARTITION_BY (date), "
+        f"COMPRESSION zstd, ROW_GROUP_SIZE {_ROW_GROUP})"
     )
     with duckdb.connect() as connection:
         connection.execute("SET TimeZone = 'UTC'")
+        connection.execute(f"SET memory_limit = '{_MEMORY + 4 * line_limit}B'")
+        connection.execute(f"SET temp_directory = {_sql_string(str(target.parent / 'spill'))}")
         try:
             connection.execute(sql)
         except duckdb.Error as exc:
