@@ -218,10 +218,12 @@ def _read_state(out: Path) -> dict[str, Any]:
         return {}
     except orjson.JSONDecodeError as exc:
         raise ExportError(f"{path}: not an export state file: {exc}") from exc
-    cursor = state.get("cursor") if isinstance(state, dict) else None
-    if state.get("format") != _STATE_FORMAT or not (isinstance(cursor, str) and cursor.isdigit()):
-        raise ExportError(f"{path}: not a {_STATE_FORMAT} state file with a cursor")
-    return dict(state)
+    if not isinstance(state, dict) or state.get("format") != _STATE_FORMAT:
+        raise ExportError(f"{path}: not a {_STATE_FORMAT} state file")
+    cursor = state.get("cursor")
+    if not (isinstance(cursor, str) and cursor.isascii() and cursor.isdigit()):
+        raise ExportError(f"{path}: the cursor {cursor!r} is not a number")
+    return state
 
 
 def _write_state(

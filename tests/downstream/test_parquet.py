@@ -263,6 +263,9 @@ def test_a_folder_ahead_of_the_archive_is_refused(archive: Path, tmp_path: Path)
     (out / STATE_NAME).write_text("not json")
     with pytest.raises(ExportError, match="not an export state file"):
         export_parquet(archive, out)
+    (out / STATE_NAME).write_text("[]")
+    with pytest.raises(ExportError, match="not a wirearchive-parquet/1 state file"):
+        export_parquet(archive, out)
 
 
 def test_two_exports_into_one_folder_at_once_are_refused(archive: Path, tmp_path: Path) -> None:
