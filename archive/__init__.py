@@ -8,7 +8,7 @@ outcome.status, outcome.version     # ("new", 1), then ("unchanged", 1) for the 
 
 from .backend import BACKENDS, Backend, FileBackend, open_backend
 from .canonical import VOLATILE, canonical_bytes, digest, nfc, sha256
-from .catalog import Catalog, SQLiteCatalog
+from .catalog import Catalog, Filters, SQLiteCatalog
 from .store import (
     DEFAULT_LOCATION,
     LOCATION_ENV,
@@ -35,6 +35,7 @@ __all__ = [
     "Catalog",
     "Changes",
     "FileBackend",
+    "Filters",
     "Finding",
     "HttpExchange",
     "Outcome",

@@ -11,19 +11,33 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 import orjson
 
+from .facets import body_text, facets
 from .log import LogEntry
 
-__all__ = ["Catalog", "ItemState", "Location", "SQLiteCatalog", "SegmentInfo"]
+__all__ = [
+    "TIME_FORMAT",
+    "Catalog",
+    "Filters",
+    "ItemState",
+    "Location",
+    "SQLiteCatalog",
+    "SegmentInfo",
+    "fts_query",
+]
 
-SCHEMA_VERSION = "4"
+#: How the catalog writes the times it compares (the store's own times are written so).
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+SCHEMA_VERSION = "5"
 
 # Tables written in log order (versions, sightings, quarantine) are keyed by seq, so
 # each commit appends to the end of their B-trees. The lookups by item and by capture go
@@ -63,6 +77,18 @@ CREATE TABLE IF NOT EXISTS warcs(
     records INTEGER NOT NULL, segment INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS runs(
     run TEXT PRIMARY KEY, first_seq INTEGER NOT NULL, manifest TEXT) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS versions_time ON versions(archived_at);
+CREATE INDEX IF NOT EXISTS events_time ON events(at);
+CREATE TABLE IF NOT EXISTS facets(
+    seq INTEGER PRIMARY KEY, lang TEXT, source TEXT, agency TEXT, headline TEXT, url TEXT,
+    dated TEXT);
+CREATE INDEX IF NOT EXISTS facets_source ON facets(source);
+CREATE INDEX IF NOT EXISTS facets_agency ON facets(agency);
+CREATE TABLE IF NOT EXISTS latest(
+    idh INTEGER NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(idh, id))
+    WITHOUT ROWID;
+CREATE VIRTUAL TABLE IF NOT EXISTS texts USING fts5(
+    headline, body, content='', tokenize='unicode61 remove_diacritics 2');
 CREATE TABLE IF NOT EXISTS urls(
     url TEXT PRIMARY KEY, id TEXT NOT NULL, first_seen TEXT NOT NULL,
     last_fetched TEXT NOT NULL, etag TEXT, last_modified TEXT) WITHOUT ROWID;
@@ -77,6 +103,9 @@ _TABLES = (
     "warcs",
     "runs",
     "urls",
+    "facets",
+    "latest",
+    "texts",
 )
 
 #: The log entry kinds indexed with their place in the log, and their tables.
@@ -133,7 +162,21 @@ class Catalog(Protocol):
     def version_rows(self, item_id: str) -> list[dict[str, Any]]: ...
     def event_location(self, seq: int) -> Location | None: ...
     def version_count(self) -> int: ...
-    def changes(self, since: int, until: int, limit: int | None) -> Iterator[Location]: ...
+    def changes(
+        self, since: int, until: int, limit: int | None, filters: Filters | None = None
+    ) -> Iterator[tuple[int, Location]]: ...
+    def seq_at(self, moment: str, *, inclusive: bool = False) -> int: ...
+    def search(
+        self,
+        text: str | None = None,
+        filters: Filters | None = None,
+        *,
+        dated_from: str | None = None,
+        dated_to: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]: ...
+    def facet_values(self, column: str) -> list[tuple[str, int]]: ...
     def locations(self, kind: str, since: int, until: int) -> Iterator[Location]: ...
     def quarantine_rows(self, qid: str | None) -> list[dict[str, Any]]: ...
     def quarantine_location(self, qid: str) -> Location | None: ...
@@ -187,6 +230,70 @@ def _url_row(item_id: str, facts: dict[str, Any], at: str) -> list[tuple[Any, ..
     capture = facts.get("capture", {})
     fetched = capture.get("retrievedAt", at)
     return [(url, item_id, fetched, fetched, capture.get("etag"), capture.get("lastModified"))]
+
+
+def _utc(moment: Any) -> str | None:
+    """An RFC 3339 time as the catalog compares times: UTC, microseconds, ``Z``."""
+    if not isinstance(moment, str) or not moment:
+        return None
+    try:
+        parsed = datetime.fromisoformat(moment.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).strftime(TIME_FORMAT)
+
+
+def _facet_row(seq: int, body: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The facets row of a version or event: what the feed filters and search look at."""
+    found = facets(body)
+    item = body.get("item") or {}
+    archived = (body.get("provenance") or {}).get("generatedAtTime") or body.get("at")
+    dated = _utc(item.get("versionCreated")) or _utc(item.get("firstCreated")) or _utc(archived)
+    return (seq, found.language, found.source, found.agency, found.headline, found.url, dated)
+
+
+def fts_query(text: str) -> str | None:
+    """Words typed by a person as an FTS5 query: every word must occur (prefixes of the
+    last), each quoted, so that no character of theirs is FTS syntax."""
+    words = text.split()
+    if not words:
+        return None
+    quoted = ['"' + word.replace('"', '""') + '"' for word in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What the change feed and search can be narrowed to; None means any."""
+
+    source: str | None = None
+    #: A BCP 47 tag or its prefix: ``en`` matches ``en-US``; case does not matter.
+    language: str | None = None
+    agency: str | None = None
+
+    def sql(self, alias: str = "f") -> tuple[str, list[Any]]:
+        """The WHERE terms (joined with AND, each starting with it) and their values."""
+        terms: list[str] = []
+        values: list[Any] = []
+        if self.source is not None:
+            terms.append(f" AND {alias}.source = ?")
+            values.append(self.source)
+        if self.agency is not None:
+            terms.append(f" AND {alias}.agency = ?")
+            values.append(self.agency)
+        if self.language is not None:
+            tag = self.language.lower()
+            lang = f"lower({alias}.lang)"
+            terms.append(f" AND ({lang} = ? OR {lang} LIKE ? ESCAPE '\\')")
+            escaped = tag.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            values += [tag, escaped + "-%"]
+        return "".join(terms), values
+
+    def __bool__(self) -> bool:
+        return any(v is not None for v in (self.source, self.language, self.agency))
 
 
 class SQLiteCatalog:
@@ -426,12 +533,19 @@ class SQLiteCatalog:
         captures: list[tuple[Any, ...]] = []
         runs: dict[str, int] = {}
         urls: list[tuple[Any, ...]] = []
+        faceted: list[tuple[Any, ...]] = []
+        texts: list[tuple[Any, ...]] = []
+        latest: dict[tuple[int, str], int] = {}
         for entry in entries:
             body = entry.body
+            if entry.kind in ("version", "event"):
+                faceted.append(_facet_row(entry.seq, body))
             if entry.kind == "version":
                 provenance = body["provenance"]
                 run = provenance["run"]
                 item_id = body["id"]
+                latest[(_id_hash(item_id), item_id)] = entry.seq
+                texts.append((entry.seq, faceted[-1][4] or "", body_text(body["item"])))
                 versions.append(
                     (
                         entry.seq,
@@ -520,6 +634,13 @@ class SQLiteCatalog:
                 continue
             runs.setdefault(run, entry.seq)
         db.executemany("INSERT INTO versions VALUES(?,?,?,?,?,?,?,?,?,?,?)", versions)
+        db.executemany("INSERT INTO facets VALUES(?,?,?,?,?,?,?)", faceted)
+        db.executemany("INSERT INTO texts(rowid, headline, body) VALUES(?,?,?)", texts)
+        db.executemany(
+            "INSERT INTO latest VALUES(?,?,?) ON CONFLICT(idh, id) DO UPDATE SET "
+            "seq = max(seq, excluded.seq)",
+            [(idh, item_id, seq) for (idh, item_id), seq in latest.items()],
+        )
         db.executemany("INSERT INTO sightings VALUES(?,?,?,?,?,?,?)", sightings)
         db.executemany("INSERT INTO events VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", events)
         db.executemany("INSERT INTO quarantine VALUES(?,?,?,?,?,?,?,?,?,?,?)", quarantined)
@@ -639,19 +760,96 @@ class SQLiteCatalog:
     def version_count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM versions").fetchone()[0])
 
-    def changes(self, since: int, until: int, limit: int | None) -> Iterator[Location]:
+    def changes(
+        self, since: int, until: int, limit: int | None, filters: Filters | None = None
+    ) -> Iterator[tuple[int, Location]]:
+        """(seq, where) of each version and event after `since` up to `until`, in order."""
         names = {
             number: name for number, name in self._db.execute("SELECT number, name FROM segments")
         }
         # Versions and events (withdrawals) are both news for a downstream reader.
+        where, values = (filters or Filters()).sql()
+        join = " JOIN facets f ON f.seq = t.seq" if where else ""
         cursor = self._db.execute(
-            "SELECT segment, offset, length, seq FROM versions WHERE seq > ?1 AND seq <= ?2 "
-            "UNION ALL SELECT segment, offset, length, seq FROM events "
-            "WHERE seq > ?1 AND seq <= ?2 ORDER BY seq LIMIT ?3",
-            (since, until, -1 if limit is None else limit),
+            f"SELECT segment, offset, length, t.seq FROM versions t{join} "
+            f"WHERE t.seq > ? AND t.seq <= ?{where} "
+            f"UNION ALL SELECT segment, offset, length, t.seq FROM events t{join} "
+            f"WHERE t.seq > ? AND t.seq <= ?{where} ORDER BY 4 LIMIT ?",
+            (since, until, *values, since, until, *values, -1 if limit is None else limit),
         )
-        for number, offset, length, _ in cursor:
-            yield Location(names[number], offset, length)
+        for number, offset, length, seq in cursor:
+            yield seq, Location(names[number], offset, length)
+
+    def seq_at(self, moment: str, *, inclusive: bool = False) -> int:
+        """The last seq of a version or event archived before `moment` (RFC 3339, UTC as
+        `TIME_FORMAT` writes it), or at it too when `inclusive`; 0 when none was."""
+        op = "<=" if inclusive else "<"
+        row = self._db.execute(
+            f"SELECT max(s) FROM (SELECT max(seq) AS s FROM versions WHERE archived_at {op} ?1 "
+            f"UNION ALL SELECT max(seq) FROM events WHERE at {op} ?1)",
+            (moment,),
+        ).fetchone()
+        return int(row[0] or 0)
+
+    def search(
+        self,
+        text: str | None = None,
+        filters: Filters | None = None,
+        *,
+        dated_from: str | None = None,
+        dated_to: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
+        """The latest version of each item that matches, newest first.
+
+        `text`: words that must all occur in its headline or body text (the last one as a
+        prefix); `dated_from`/`dated_to`: its news time (versionCreated, else firstCreated,
+        else when it was archived) in UTC as `TIME_FORMAT` writes it, bounds included.
+        """
+        where, values = (filters or Filters()).sql()
+        if dated_from is not None:
+            where += " AND f.dated >= ?"
+            values.append(dated_from)
+        if dated_to is not None:
+            where += " AND f.dated <= ?"
+            values.append(dated_to)
+        query = fts_query(text) if text else None
+        if query is not None:
+            where += " AND l.seq IN (SELECT rowid FROM texts WHERE texts MATCH ?)"
+            values.append(query)
+        rows = self._db.execute(
+            "SELECT l.id, v.version, f.headline, f.lang, f.agency, f.source, f.url, "
+            "v.archived_at, v.version_created, f.dated, l.seq FROM latest l "
+            "JOIN versions v ON v.seq = l.seq JOIN facets f ON f.seq = l.seq "
+            f"WHERE 1{where} ORDER BY f.dated DESC, l.seq DESC LIMIT ? OFFSET ?",
+            (*values, limit, offset),
+        )
+        keys = (
+            "id",
+            "version",
+            "headline",
+            "language",
+            "agency",
+            "source",
+            "url",
+            "archivedAt",
+            "versionCreated",
+            "dated",
+            "cursor",
+        )
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def facet_values(self, column: str) -> list[tuple[str, int]]:
+        """The values of one facet (source, agency, lang) over the latest versions, with
+        how many items have each, most first: what a search form offers to choose from."""
+        if column not in ("source", "agency", "lang"):
+            raise ValueError(f"not a facet: {column!r}")
+        rows = self._db.execute(
+            f"SELECT f.{column}, count(*) FROM latest l JOIN facets f ON f.seq = l.seq "
+            f"WHERE f.{column} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1"
+        )
+        return [(str(value), int(count)) for value, count in rows]
 
     def locations(self, kind: str, since: int, until: int) -> Iterator[Location]:
         """Where the entries of one kind (version, event, quarantine) with since < seq <= until
@@ -749,4 +947,7 @@ class SQLiteCatalog:
     def clear(self) -> None:
         """Empty every table; `reindex` refills them inside the same transaction."""
         for table in _TABLES:
-            self._db.execute(f"DELETE FROM {table}")
+            if table == "texts":  # a contentless full-text index is emptied its own way
+                self._db.execute("INSERT INTO texts(texts) VALUES('delete-all')")
+            else:
+                self._db.execute(f"DELETE FROM {table}")

@@ -28,7 +28,7 @@ from wirearchive import __version__
 
 from .backend import Backend, open_backend
 from .canonical import canonical_bytes, legacy_digest, nfc_item, sha256
-from .catalog import Catalog, ItemState, Location, SegmentInfo, SQLiteCatalog
+from .catalog import Catalog, Filters, ItemState, Location, SegmentInfo, SQLiteCatalog
 from .log import (
     DamagedLine,
     LogEntry,
@@ -323,10 +323,20 @@ class Writer:
 class Changes:
     """The versions archived after a cursor, oldest first; `cursor` is where to resume."""
 
-    def __init__(self, store: Store, since: str | None, limit: int | None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        since: str | None,
+        limit: int | None,
+        *,
+        until: str | None = None,
+        filters: Filters | None = None,
+    ) -> None:
         self._store = store
         self._since = _parse_cursor(since)
+        self._until = None if until is None else _parse_cursor(until)
         self._limit = limit
+        self._filters = filters
         self.cursor = str(self._since)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
@@ -335,12 +345,15 @@ class Changes:
             _, head = catalog.head()
             if self._since > head:
                 raise ArchiveError(f"cursor {self._since} is ahead of this archive ({head})")
+            if self._until is not None:
+                head = max(self._since, min(head, self._until))
             count = 0
             # The feed runs in seq order, so segments come one after another: keep the
             # current one open rather than opening it again for every record.
             with contextlib.ExitStack() as stack:
                 current, stream = None, None
-                for location in catalog.changes(self._since, head, self._limit):
+                found = catalog.changes(self._since, head, self._limit, self._filters)
+                for seq, location in found:
                     if location.segment != current:
                         stack.close()
                         current = location.segment
@@ -349,7 +362,7 @@ class Changes:
                     stream.seek(location.offset)
                     entry = self._store._decode(location, stream.read(location.length))
                     count += 1
-                    self.cursor = str(entry.seq)
+                    self.cursor = str(seq)
                     yield entry.body
             if self._limit is None or count < self._limit:
                 self.cursor = str(head)
@@ -909,9 +922,17 @@ class Store:
         """Every version of an item, oldest first, with when and how often it was seen."""
         return self.catalog.version_rows(item_id)
 
-    def changes(self, since: str | None = None, limit: int | None = None) -> Changes:
-        """Records archived after `since` (a cursor from an earlier call), in order."""
-        return Changes(self, since, limit)
+    def changes(
+        self,
+        since: str | None = None,
+        limit: int | None = None,
+        *,
+        until: str | None = None,
+        filters: Filters | None = None,
+    ) -> Changes:
+        """Records archived after `since` (a cursor from an earlier call) and up to `until`
+        (a cursor too), in order, narrowed to `filters`."""
+        return Changes(self, since, limit, until=until, filters=filters)
 
     def entries(self, kind: str, since: int = 0, until: int | None = None) -> Iterator[LogEntry]:
         """The log entries of one kind (version, event, quarantine) with since < seq <= until

@@ -6,11 +6,12 @@ All four open the archive read-only and never create one; a missing archive is e
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from typing import Any, TextIO
 
 import orjson
 
-from ..exits import EXIT_OK, EXIT_PROBLEMS
+from ..exits import EXIT_FATAL, EXIT_OK, EXIT_PROBLEMS
 from ._shared import (
     UsageError,
     archive_option,
@@ -51,19 +52,39 @@ def add_commands(commands: Any) -> None:
         "export",
         _export,
         help="print records as JSON Lines (or write Parquet tables into a folder)",
-        description="Print every record archived after --since, oldest first, one per line; "
-        "then print the cursor to pass as --since next time on stderr. With --format parquet, "
-        "write the versions and quarantine entries archived since the last run into --out "
-        "as Parquet tables instead (the folder keeps its own cursor).",
+        description="Print every record archived after --since (and before --until), oldest "
+        "first, one per line; then print the cursor to pass as --since next time on stderr. "
+        "A point is a cursor an earlier export printed, an RFC 3339 time or date, 'today', "
+        "'yesterday' (UTC) or a time back from now such as '-24h', '-30m', '-7d'. With "
+        "--cursor-file, the cursor is read from that file and written back to it once every "
+        "record is out, so that a cron job gets each version exactly once. With --format "
+        "parquet, write the versions and quarantine entries archived since the last run into "
+        "--out as Parquet tables instead (the folder keeps its own cursor).",
     )
     archive_option(export)
     export.add_argument(
         "--format", choices=("jsonl", "parquet"), default="jsonl", help="default: jsonl"
     )
     export.add_argument("--out", metavar="DIR", help="the folder of the Parquet export")
-    export.add_argument("--since", metavar="CURSOR", help="a cursor an earlier export printed")
+    export.add_argument("--since", metavar="POINT", help="start after this cursor or time")
+    export.add_argument("--until", metavar="POINT", help="stop before this cursor or time")
+    export.add_argument("--source", metavar="NAME", help="only versions from this source")
+    export.add_argument("--agency", metavar="NAME", help="only versions from this agency")
+    export.add_argument(
+        "--language", metavar="TAG", help="only versions in this language (en matches en-GB)"
+    )
+    export.add_argument(
+        "--cursor-file",
+        metavar="FILE",
+        help="read the start from FILE when it exists (else --since), and write the next "
+        "cursor to it, atomically, after the last record",
+    )
     export.add_argument("--limit", type=positive, metavar="N", help="at most N records")
-    json_option(export, "the Parquet export's summary")
+    json_option(
+        export,
+        'one JSON object: {"records": [...], "cursor": ..., "count": N} (with --format '
+        "parquet: the export's summary)",
+    )
 
 
 def _show(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -130,28 +151,64 @@ def _diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 def _export(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.format == "parquet":
         return _export_parquet(args, stdout)
-    if args.out is not None or args.json:
-        raise UsageError("wirearchive export: --out and --json go with --format parquet")
+    if args.out is not None:
+        raise UsageError("wirearchive export: --out goes with --format parquet")
+    from wirearchive.downstream.cursorfile import read_cursor, write_cursor
+    from wirearchive.downstream.reader import Archive
+
     with open_store(args) as store:
-        feed = store.changes(args.since, args.limit)
-        pending: list[bytes] = []
-        for record in feed:
-            pending.append(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
-            if len(pending) >= 512:
-                write_bytes(stdout, b"".join(pending))
-                pending.clear()
-        write_bytes(stdout, b"".join(pending))
-    print(feed.cursor, file=stderr)
+        try:
+            since = args.since
+            if args.cursor_file is not None:
+                since = read_cursor(args.cursor_file) or since
+            feed = Archive(store).changes(
+                since,
+                args.until,
+                source=args.source,
+                language=args.language,
+                agency=args.agency,
+                limit=args.limit,
+            )
+        except ValueError as exc:
+            print(f"wirearchive export: {exc}", file=stderr)
+            return EXIT_FATAL
+        count = _write_feed(stdout, feed, as_json=args.json)
+    if args.json:
+        tail = orjson.dumps(feed.cursor).decode()
+        write_bytes(stdout, f'],"cursor":{tail},"count":{count}}}\n'.encode())
+    else:
+        print(feed.cursor, file=stderr)
+    if args.cursor_file is not None:  # only once every record is written out
+        write_cursor(args.cursor_file, feed.cursor)
     return EXIT_OK
+
+
+def _write_feed(stdout: TextIO, feed: Iterable[dict[str, Any]], *, as_json: bool) -> int:
+    """Stream the records out, as JSON Lines or as the array of one JSON object."""
+    pending: list[bytes] = [b'{"records":['] if as_json else []
+    count = 0
+    for record in feed:
+        if as_json:
+            pending.append(b"," + orjson.dumps(record) if count else orjson.dumps(record))
+        else:
+            pending.append(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
+        count += 1
+        if len(pending) >= 512:
+            write_bytes(stdout, b"".join(pending))
+            pending.clear()
+    write_bytes(stdout, b"".join(pending))
+    return count
 
 
 def _export_parquet(args: argparse.Namespace, stdout: TextIO) -> int:
     if args.out is None:
         raise UsageError("wirearchive export: --format parquet needs --out DIR")
-    if args.since is not None or args.limit is not None:
+    feed_options = ("since", "until", "source", "agency", "language", "cursor_file", "limit")
+    given = [f"--{name.replace('_', '-')}" for name in feed_options if getattr(args, name)]
+    if given:
         raise UsageError(
-            "wirearchive export: --since and --limit are for JSON Lines; a Parquet export "
-            "resumes from the cursor kept in its folder"
+            f"wirearchive export: {', '.join(given)}: for JSON Lines only; a Parquet export "
+            "writes everything new since its last run, from the cursor kept in its folder"
         )
     from wirearchive.downstream.parquet import export_parquet
 

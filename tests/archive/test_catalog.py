@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -236,3 +237,36 @@ def test_captures_finds_many_digests_at_once_as_capture_finds_each(tmp_path: Pat
         assert found == {digest: store.catalog.capture(digest) for digest in digests}
         assert store.catalog.capture(unknown) is None
         assert found[digests[1]]["warcOffset"] > found[digests[0]]["warcOffset"]
+
+
+def test_search_and_facets_come_back_the_same_after_a_reindex(tmp_path: Path) -> None:
+    from wirearchive.archive import Capture, Filters, Store
+
+    with Store.open(str(tmp_path / "archive")) as store:
+        for number, (language, words) in enumerate(
+            [("en-GB", "Wheat exports rise"), ("ru", "Экспорт пшеницы вырос"), ("en", "Rain")]
+        ):
+            item = {
+                "uri": f"urn:x:{number}",
+                "type": "text",
+                "language": language,
+                "versionCreated": f"2026-11-0{number + 1}T10:00:00+03:00",
+                "headlines": [{"role": "main", "value": words}],
+                "bodies": [{"contentType": "text/plain", "value": f"{words}, the body."}],
+                "infoSources": [{"name": "Agency One", "role": "originfo"}],
+            }
+            capture = Capture(json.dumps(item).encode(), f"https://news.example/{number}")
+            store.put(item, capture, run="run-1", profile="p")
+        catalog = store.catalog
+        before = catalog.search("export"), catalog.search(None, Filters(language="EN"))
+        assert [hit["id"] for hit in before[0]] == ["urn:x:0"]
+        assert [hit["id"] for hit in catalog.search("экспорт")] == ["urn:x:1"]  # any case
+        assert [hit["id"] for hit in before[1]] == ["urn:x:2", "urn:x:0"]  # newest first
+        assert before[1][1]["dated"] == "2026-11-01T07:00:00.000000Z"  # in UTC
+        assert before[1][1]["source"] == "news.example"
+        assert before[1][1]["agency"] == "Agency One"
+        assert catalog.facet_values("lang") == [("en", 1), ("en-GB", 1), ("ru", 1)]
+        store.reindex()
+        assert (catalog.search("export"), catalog.search(None, Filters(language="EN"))) == before
+        with pytest.raises(ValueError, match="not a facet"):
+            catalog.facet_values("headline; DROP TABLE versions")

@@ -1056,4 +1056,5 @@ def test_a_checked_item_packs_to_json_and_back_unchanged() -> None:
     huge = prepare(Checker(), READER.extract(document, owned=False), records=True)
     assert isinstance(huge.prepared, tuple)
     huge.prepared[0]["x-big"] = 2**70
-    assert huge.pack().packed is None and huge.prepared[0]["x-big"] == 2**70
+    assert huge.pack().packed is None
+    assert huge.prepared[0]["x-big"] == 2**70

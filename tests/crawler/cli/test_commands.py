@@ -404,3 +404,67 @@ def test_reindex_after_a_flipped_byte_keeps_the_rest_and_names_the_line(archive:
     assert (name, number, "verify.line") in {
         (f["file"], f["line"], f["rule"]) for f in json.loads(out)["findings"]
     }
+
+
+def test_a_cron_job_with_a_cursor_file_gets_each_version_exactly_once(tmp_path: Path) -> None:
+    location, cursor_file = str(tmp_path / "archive"), tmp_path / "feed.cursor"
+    item = json.loads(SAMPLE.read_text())
+    seen: list[tuple[str, int]] = []
+    batches = []
+    for number in range(3):  # three ingests, an export after each
+        item["headlines"][0]["value"] = f"Заголовок номер {number}"
+        path = tmp_path / f"edit-{number}.json"
+        path.write_text(json.dumps(item, ensure_ascii=False))
+        inputs = [str(EXAMPLES), str(path)] if number == 0 else [str(path)]
+        assert _run("ingest", "--archive", location, *inputs)[0] == 0
+        code, out, err = _run("export", "--archive", location, "--cursor-file", str(cursor_file))
+        assert code == 0, err
+        batch = [(r["id"], r["version"]) for r in map(json.loads, out.splitlines())]
+        batches.append(batch)
+        seen += batch
+        assert cursor_file.read_text().strip() == err.strip()
+    # The examples and the first edit (v2 of the sample), then v3, then v4.
+    assert len(seen) == len(set(seen)) == EXAMPLE_ITEMS + 3
+    assert (SAMPLE_ID, 2) in batches[0]
+    assert batches[1] == [(SAMPLE_ID, 3)]
+    assert batches[2] == [(SAMPLE_ID, 4)]
+    code, out, _ = _run("export", "--archive", location, "--cursor-file", str(cursor_file))
+    assert (code, out) == (0, "")  # nothing new: nothing again
+
+
+def test_export_json_is_one_object_with_the_records_and_the_next_cursor(archive: str) -> None:
+    code, out, err = _run("export", "--archive", archive, "--json", "--limit", "3")
+    assert code == 0
+    assert err == ""  # the cursor is in the object, not on stderr
+    result = json.loads(out)
+    assert list(result) == ["records", "cursor", "count"]
+    assert result["count"] == len(result["records"]) == 3
+    code, out, _ = _run("export", "--archive", archive, "--json", "--since", result["cursor"])
+    rest = json.loads(out)
+    assert rest["count"] == EXAMPLE_ITEMS - 3
+    assert int(rest["cursor"]) > int(result["cursor"])
+    empty = json.loads(_run("export", "--archive", archive, "--json", "--since", rest["cursor"])[1])
+    assert empty == {"records": [], "cursor": rest["cursor"], "count": 0}
+
+
+def test_export_by_time_and_filters(archive: str, tmp_path: Path) -> None:
+    everything = _run("export", "--archive", archive)[1].splitlines()
+    assert len(_run("export", "--archive", archive, "--since=-24h")[1].splitlines()) == len(
+        everything
+    )
+    assert _run("export", "--archive", archive, "--since", "1h", "--until", "yesterday")[1] == ""
+    russian = [json.loads(line) for line in everything]
+    russian = [r for r in russian if r["item"].get("language") == "ru"]
+    code, out, _ = _run("export", "--archive", archive, "--language", "ru")
+    assert [json.loads(line)["id"] for line in out.splitlines()] == [r["id"] for r in russian]
+    code, out, _ = _run("export", "--archive", archive, "--source", "nowhere")
+    assert (code, out) == (0, "")
+    code, out, err = _run("export", "--archive", archive, "--since", "last week")
+    assert code == 2
+    assert "not a cursor or a time: 'last week'" in err
+    bad = tmp_path / "bad.cursor"
+    bad.write_text("yesterday\n")
+    code, out, err = _run("export", "--archive", archive, "--cursor-file", str(bad))
+    assert code == 2
+    assert f"{bad}: not a cursor file" in err
+    assert bad.read_text() == "yesterday\n"  # left as it was

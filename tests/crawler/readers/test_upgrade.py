@@ -659,7 +659,8 @@ def test_not_an_object_is_reported() -> None:
 def test_an_owned_31_document_is_the_item_itself_and_a_borrowed_one_a_copy() -> None:
     doc = {"uri": "u", "headlines": [{"value": "h"}], "subjects": [{"name": "n"}]}
     borrowed = upgrade(doc, "3.1")
-    assert borrowed.item == doc and borrowed.item is not doc
+    assert borrowed.item == doc
+    assert borrowed.item is not doc
     assert borrowed.item["subjects"] is not doc["subjects"]  # deep: nothing shared
     assert upgrade(doc, "3.1", owned=True).item is doc
     source = {"uri": "u", "headline": "h"}
