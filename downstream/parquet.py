@@ -1,8 +1,10 @@
 """Parquet export: the archive's versions and quarantine as two flat tables for DuckDB,
 Spark and pandas, written incrementally into a folder.
 
+    import wirearchive
     from wirearchive.downstream.parquet import export_parquet
-    result = export_parquet("archive-data", "exports")   # again later: only what is new
+    with wirearchive.open("archive-data") as archive:
+        result = export_parquet(archive, "exports")    # again later: only what is new
     result.versions, result.quarantine, result.files, result.cursor
 
 Layout of the folder (hive partitions by the UTC day a row was archived or quarantined)::
@@ -37,6 +39,8 @@ from typing import IO, Any
 import orjson
 from wirearchive.archive import ArchiveError, Store
 from wirearchive.archive.facets import body_text, facets
+
+from .reader import Archive
 
 __all__ = [
     "QUARANTINE_COLUMNS",
@@ -152,14 +156,16 @@ class ParquetResult:
 
 
 def export_parquet(
-    archive: Store | str | os.PathLike[str], out_dir: str | os.PathLike[str]
+    archive: Archive | Store | str | os.PathLike[str], out_dir: str | os.PathLike[str]
 ) -> ParquetResult:
     """Write the versions and quarantine entries archived since the last run into ``out_dir``.
 
-    ``archive`` is an open `Store` or the location of one, opened read-only (a missing
-    archive raises `ArchiveError` and nothing is created). Two runs into one folder at
-    once: the second raises `ExportError`.
+    ``archive`` is an open archive (`wirearchive.open`), a `Store`, or the location of one,
+    then opened read-only (a missing archive raises `ArchiveError` and nothing is created).
+    Two runs into one folder at once: the second raises `ExportError`.
     """
+    if isinstance(archive, Archive):
+        archive = archive.store
     if isinstance(archive, Store):
         return _export(archive, Path(out_dir))
     with Store.open(os.fspath(archive), readonly=True) as store:

@@ -12,10 +12,10 @@ from typing import Any
 
 import duckdb
 import pytest
+import wirearchive
 from wirearchive.archive import ArchiveError, Store
 from wirearchive.archive.facets import body_text, facets
 from wirearchive.crawler.cli import main
-from wirearchive.crawler.intake import Intake
 from wirearchive.crawler.readers import read_inputs
 from wirearchive.downstream.parquet import (
     QUARANTINE_COLUMNS,
@@ -25,30 +25,11 @@ from wirearchive.downstream.parquet import (
     export_parquet,
 )
 
+from ._archives import EXAMPLES, SAMPLE, SAMPLE_ID, edited, ingest
+
 ROOT = Path(__file__).parents[2]
-EXAMPLES = ROOT / "examples"
-SAMPLE = EXAMPLES / "sputnik-kz-2024-05-29.json"
-SAMPLE_ID = json.loads(SAMPLE.read_text())["uri"]
 #: Items in examples/: one per JSON file, one per JSON Lines line, one per other file.
 EXAMPLE_ITEMS = len(list(read_inputs([EXAMPLES])))
-
-
-def _ingest(archive: Path, *paths: Path) -> dict[str, Any]:
-    with Store.open(str(archive)) as store:
-        intake = Intake(store)
-        intake.walk([str(p) for p in paths])
-        manifest: dict[str, Any] = intake.close()
-    return manifest
-
-
-def _edited(folder: Path, headline: str) -> Path:
-    """The sample item again with another headline and a later versionCreated: version 2."""
-    item = json.loads(SAMPLE.read_text())
-    item["headlines"][0]["value"] = headline
-    item["versionCreated"] = "2024-05-29T12:00:00Z"
-    path = folder / "edited.json"
-    path.write_text(json.dumps(item, ensure_ascii=False))
-    return path
 
 
 @pytest.fixture
@@ -58,11 +39,11 @@ def archive(tmp_path: Path) -> Path:
     inputs = tmp_path / "inputs"
     inputs.mkdir()
     (inputs / "truncated.json").write_text('{"uri": "urn:x", "headlines": [')
-    _ingest(location, EXAMPLES, inputs / "truncated.json")
-    assert (
-        _ingest(location, _edited(inputs, "В Астане подписали соглашения"))["counts"]["updated"]
-        == 1
-    )
+    ingest(location, EXAMPLES, inputs / "truncated.json")
+    manifest = ingest(location, edited(inputs, "В Астане подписали соглашения"))
+    counts = manifest["counts"]
+    assert isinstance(counts, dict)
+    assert counts["updated"] == 1
     return location
 
 
@@ -95,7 +76,8 @@ def _files(out: Path) -> dict[str, str]:
 
 def test_counts_per_table_match_the_archive_summary(archive: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = export_parquet(archive, out)
+    with wirearchive.open(str(archive)) as opened:  # the read API's archive, as downstream has it
+        result = export_parquet(opened, out)
     with Store.open(str(archive), readonly=True) as store:
         counts = store.summary()
         head = store.catalog.head()[1]
@@ -136,6 +118,12 @@ def test_values_match_the_records(archive: Path, tmp_path: Path) -> None:
             assert row["profile"] == record["validation"]["profile"]
             assert json.loads(row["item_json"]) == item
             assert row["archived_at"] == datetime.fromisoformat(provenance["generatedAtTime"])
+            for column, key in (
+                ("version_created", "versionCreated"),
+                ("first_created", "firstCreated"),
+            ):
+                given = item.get(key)
+                assert row[column] == (datetime.fromisoformat(given) if given else None)
             assert row["date"] == row["archived_at"].date()
             assert row["capture_sha256"] == provenance["capture"]["sha256"]
             assert row["warc_offset"] == provenance["capture"]["warcOffset"]
@@ -145,7 +133,6 @@ def test_values_match_the_records(archive: Path, tmp_path: Path) -> None:
     assert two["previous"] == one["digest"]
     assert one["previous"] is None
     assert two["headline"] == "В Астане подписали соглашения"
-    assert two["version_created"] == datetime.fromisoformat("2024-05-29T12:00:00+00:00")
     assert [r["cursor"] for r in rows] == sorted({r["cursor"] for r in rows})
     assert any(r["warnings"] for r in rows)  # the variant spelling in the Sputnik text
     (bad,) = _rows(out, "quarantine")
@@ -172,7 +159,7 @@ def test_types_are_as_declared_in_every_file(archive: Path, tmp_path: Path) -> N
     assert _described(_table(out, "quarantine")) == _declared(QUARANTINE_COLUMNS)
     # Every file carries the declared types, also one whose rows leave columns all null:
     # the quarantined input has no item, the sample's version 3 no pubStatus.
-    _ingest(archive, _edited(tmp_path, "Третья версия заголовка"))
+    ingest(archive, edited(tmp_path, "Третья версия заголовка"))
     files = result.files + export_parquet(archive, out).files
     for name in files:
         table = name.split("/")[0]
@@ -198,7 +185,7 @@ def test_a_second_export_adds_exactly_the_new_versions(archive: Path, tmp_path: 
     out = tmp_path / "out"
     first = export_parquet(archive, out)
     before = _files(out)
-    _ingest(archive, _edited(tmp_path, "Третья версия заголовка"), EXAMPLES)  # v3, 11 sightings
+    ingest(archive, edited(tmp_path, "Третья версия заголовка"), EXAMPLES)  # v3, 11 sightings
     second = export_parquet(archive, out)
     assert (second.since, second.versions, second.quarantine) == (first.cursor, 1, 0)
     (written,) = second.files
@@ -222,7 +209,7 @@ def test_an_export_with_nothing_new_writes_no_file(archive: Path, tmp_path: Path
     out = tmp_path / "out"
     export_parquet(archive, out)
     before = _files(out)
-    _ingest(archive, EXAMPLES)  # sightings only: no version, no quarantine entry
+    ingest(archive, EXAMPLES)  # sightings only: no version, no quarantine entry
     again = export_parquet(archive, out)
     assert (again.versions, again.quarantine, again.files) == (0, 0, ())
     assert _files(out) == before
@@ -232,7 +219,7 @@ def test_what_a_killed_run_left_is_removed_and_written_again(archive: Path, tmp_
     out = tmp_path / "out"
     first = export_parquet(archive, out)
     kept = _files(out)
-    _ingest(archive, _edited(tmp_path, "Третья версия заголовка"))
+    ingest(archive, edited(tmp_path, "Третья версия заголовка"))
     # A run killed after moving a file into place but before moving the cursor, and its
     # staging folder: neither may count.
     stray = (
@@ -257,7 +244,7 @@ def test_a_folder_ahead_of_the_archive_is_refused(archive: Path, tmp_path: Path)
     out = tmp_path / "out"
     export_parquet(archive, out)
     other = tmp_path / "other"
-    _ingest(other, SAMPLE)
+    ingest(other, SAMPLE)
     with pytest.raises(ExportError, match="ahead of this archive"):
         export_parquet(other, out)
     (out / STATE_NAME).write_text("not json")
@@ -298,7 +285,7 @@ def test_cli_exports_parquet(
     assert capsys.readouterr().out == (
         f"nothing new since cursor {summary['cursor']}: no file written to {out}\n"
     )
-    _ingest(archive, _edited(tmp_path, "Третья версия заголовка"))
+    ingest(archive, edited(tmp_path, "Третья версия заголовка"))
     assert main(argv) == 0
     assert capsys.readouterr().out.startswith("wrote 1 versions and 0 quarantine entries in 1 ")
 
@@ -316,7 +303,10 @@ def test_cli_refuses_a_missing_archive_and_mixed_options(
     assert main([*parquet, "--archive", str(archive)]) == 2
     assert "needs --out" in capsys.readouterr().err
     assert main([*parquet, "--archive", str(archive), "--out", str(out), "--since", "3"]) == 2
-    assert "--since and --limit are for JSON Lines" in capsys.readouterr().err
+    assert "--since: for JSON Lines only" in capsys.readouterr().err
+    feed = ["--language", "ru", "--cursor-file", str(tmp_path / "c")]
+    assert main([*parquet, "--archive", str(archive), "--out", str(out), *feed]) == 2
+    assert "--language, --cursor-file: for JSON Lines only" in capsys.readouterr().err
     assert main(["export", "--archive", str(archive), "--out", str(out)]) == 2
-    assert "--format parquet" in capsys.readouterr().err
+    assert "--out goes with --format parquet" in capsys.readouterr().err
     assert not out.exists()
