@@ -108,6 +108,9 @@ _TABLES = (
     "texts",
 )
 
+#: The log entry kinds indexed with their place in the log, and their tables.
+_KIND_TABLES = {"version": "versions", "event": "events", "quarantine": "quarantine"}
+
 
 @dataclass(frozen=True, slots=True)
 class Location:
@@ -174,6 +177,7 @@ class Catalog(Protocol):
         offset: int = 0,
     ) -> list[dict[str, Any]]: ...
     def facet_values(self, column: str) -> list[tuple[str, int]]: ...
+    def locations(self, kind: str, since: int, until: int) -> Iterator[Location]: ...
     def quarantine_rows(self, qid: str | None) -> list[dict[str, Any]]: ...
     def quarantine_location(self, qid: str) -> Location | None: ...
     def runs(self, last: int | None = None, run: str | None = None) -> list[dict[str, Any]]: ...
@@ -846,6 +850,22 @@ class SQLiteCatalog:
             f"WHERE f.{column} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1"
         )
         return [(str(value), int(count)) for value, count in rows]
+
+    def locations(self, kind: str, since: int, until: int) -> Iterator[Location]:
+        """Where the entries of one kind (version, event, quarantine) with since < seq <= until
+        are, in seq order: what an incremental export of that kind reads."""
+        table = _KIND_TABLES.get(kind)
+        if table is None:
+            raise ValueError(
+                f"no table of {kind!r} entries (choose from {', '.join(_KIND_TABLES)})"
+            )
+        names = dict(self._db.execute("SELECT number, name FROM segments").fetchall())
+        cursor = self._db.execute(
+            f"SELECT segment, offset, length FROM {table} WHERE seq > ? AND seq <= ? ORDER BY seq",
+            (since, until),
+        )
+        for number, offset, length in cursor:
+            yield Location(names[number], offset, length)
 
     def quarantine_rows(self, qid: str | None) -> list[dict[str, Any]]:
         sql = (

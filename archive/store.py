@@ -934,6 +934,24 @@ class Store:
         (a cursor too), in order, narrowed to `filters`."""
         return Changes(self, since, limit, until=until, filters=filters)
 
+    def entries(self, kind: str, since: int = 0, until: int | None = None) -> Iterator[LogEntry]:
+        """The log entries of one kind (version, event, quarantine) with since < seq <= until
+        (the head when None), oldest first, each with its seq: the cursor of an incremental
+        reader that wants one kind only (the Parquet export)."""
+        if until is None:
+            until = self.catalog.head()[1]
+        # In seq order segments come one after another: keep the current one open.
+        with contextlib.ExitStack() as stack:
+            current, stream = None, None
+            for location in self.catalog.locations(kind, since, until):
+                if location.segment != current:
+                    stack.close()
+                    current = location.segment
+                    stream = stack.enter_context(self.backend.open(current))
+                assert stream is not None
+                stream.seek(location.offset)
+                yield self._decode(location, stream.read(location.length))
+
     def quarantined(self, qid: str | None = None) -> list[dict[str, Any]]:
         """Quarantined inputs, one row per distinct input, most recent last."""
         return self.catalog.quarantine_rows(qid)

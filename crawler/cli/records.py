@@ -13,6 +13,7 @@ import orjson
 
 from ..exits import EXIT_FATAL, EXIT_OK, EXIT_PROBLEMS
 from ._shared import (
+    UsageError,
     archive_option,
     command,
     console,
@@ -50,15 +51,21 @@ def add_commands(commands: Any) -> None:
         commands,
         "export",
         _export,
-        help="print records as JSON Lines, then the next cursor on stderr",
+        help="print records as JSON Lines (or write Parquet tables into a folder)",
         description="Print every record archived after --since (and before --until), oldest "
         "first, one per line; then print the cursor to pass as --since next time on stderr. "
         "A point is a cursor an earlier export printed, an RFC 3339 time or date, 'today', "
         "'yesterday' (UTC) or a time back from now such as '-24h', '-30m', '-7d'. With "
         "--cursor-file, the cursor is read from that file and written back to it once every "
-        "record is out, so that a cron job gets each version exactly once.",
+        "record is out, so that a cron job gets each version exactly once. With --format "
+        "parquet, write the versions and quarantine entries archived since the last run into "
+        "--out as Parquet tables instead (the folder keeps its own cursor).",
     )
     archive_option(export)
+    export.add_argument(
+        "--format", choices=("jsonl", "parquet"), default="jsonl", help="default: jsonl"
+    )
+    export.add_argument("--out", metavar="DIR", help="the folder of the Parquet export")
     export.add_argument("--since", metavar="POINT", help="start after this cursor or time")
     export.add_argument("--until", metavar="POINT", help="stop before this cursor or time")
     export.add_argument("--source", metavar="NAME", help="only versions from this source")
@@ -73,7 +80,11 @@ def add_commands(commands: Any) -> None:
         "cursor to it, atomically, after the last record",
     )
     export.add_argument("--limit", type=positive, metavar="N", help="at most N records")
-    json_option(export, 'one JSON object: {"records": [...], "cursor": ..., "count": N}')
+    json_option(
+        export,
+        'one JSON object: {"records": [...], "cursor": ..., "count": N} (with --format '
+        "parquet: the export's summary)",
+    )
 
 
 def _show(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -138,6 +149,10 @@ def _diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _export(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    if args.format == "parquet":
+        return _export_parquet(args, stdout)
+    if args.out is not None:
+        raise UsageError("wirearchive export: --out goes with --format parquet")
     from wirearchive.downstream.cursorfile import read_cursor, write_cursor
     from wirearchive.downstream.reader import Archive
 
@@ -183,3 +198,33 @@ def _write_feed(stdout: TextIO, feed: Iterable[dict[str, Any]], *, as_json: bool
             pending.clear()
     write_bytes(stdout, b"".join(pending))
     return count
+
+
+def _export_parquet(args: argparse.Namespace, stdout: TextIO) -> int:
+    if args.out is None:
+        raise UsageError("wirearchive export: --format parquet needs --out DIR")
+    feed_options = ("since", "until", "source", "agency", "language", "cursor_file", "limit")
+    given = [f"--{name.replace('_', '-')}" for name in feed_options if getattr(args, name)]
+    if given:
+        raise UsageError(
+            f"wirearchive export: {', '.join(given)}: for JSON Lines only; a Parquet export "
+            "writes everything new since its last run, from the cursor kept in its folder"
+        )
+    from wirearchive.downstream.parquet import export_parquet
+
+    with open_store(args) as store:
+        result = export_parquet(store, args.out)
+    if args.json:
+        print_json(stdout, result.to_dict(), pretty=False)
+    elif not result.files:
+        print(
+            f"nothing new since cursor {result.since}: no file written to {result.out}", file=stdout
+        )
+    else:
+        print(
+            f"wrote {result.versions} versions and {result.quarantine} quarantine entries "
+            f"in {len(result.files)} files to {result.out} (cursor {result.since} → "
+            f"{result.cursor})",
+            file=stdout,
+        )
+    return EXIT_OK

@@ -513,6 +513,26 @@ def test_changes_lists_versions_in_order_and_resumes_after_the_cursor(
     assert _ids(store.changes("")) == [(one, 1), (two, 1), (one, 2), (two, 2)]
 
 
+def test_entries_of_one_kind_in_seq_order_between_cursors(store: Store, fill: Fill) -> None:
+    fill(store)
+    head = store.catalog.head()[1]
+    versions = list(store.entries("version"))
+    assert [(e.kind, e.body["id"], e.body["version"]) for e in versions] == [
+        ("version", r["id"], r["version"]) for r in store.changes()
+    ]
+    assert [e.seq for e in versions] == sorted(e.seq for e in versions)
+    quarantined = list(store.entries("quarantine"))
+    assert [e.kind for e in quarantined] == ["quarantine", "quarantine"]  # one input, twice
+    assert len({e.body["qid"] for e in quarantined}) == store.summary()["quarantined"] == 1
+    # since is exclusive and until inclusive: each entry falls in exactly one range
+    cut = versions[1].seq
+    assert [e.seq for e in store.entries("version", 0, cut)] == [e.seq for e in versions[:2]]
+    assert [e.seq for e in store.entries("version", cut, head)] == [e.seq for e in versions[2:]]
+    assert list(store.entries("event")) == []
+    with pytest.raises(ValueError, match="no table of 'sighting' entries"):
+        list(store.entries("sighting"))
+
+
 def test_changes_in_pages(store: Store, fill: Fill) -> None:
     fill(store)
     everything = _ids(store.changes())
