@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import BinaryIO, Protocol, runtime_checkable
 from urllib.parse import unquote, urlparse
 
+from .durable import fsync_dir
+
 __all__ = ["BACKENDS", "Backend", "FileBackend", "open_backend"]
 
 
@@ -98,11 +100,7 @@ class FileBackend:
 
     @staticmethod
     def _sync_dir(directory: Path) -> None:
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        fsync_dir(directory)
 
     def create(self, name: str, chunks: Iterable[bytes]) -> int:
         path = self._path(name)

@@ -9,8 +9,9 @@ that were not written out (the caller writes it only after the last record).
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
+
+from ..archive.durable import replace_file
 
 __all__ = ["read_cursor", "write_cursor"]
 
@@ -31,20 +32,4 @@ def read_cursor(path: str | os.PathLike[str]) -> str | None:
 
 def write_cursor(path: str | os.PathLike[str], cursor: str) -> None:
     """Replace the file's cursor with `cursor`, atomically and durably."""
-    where = Path(path)
-    folder = where.parent
-    handle, temporary = tempfile.mkstemp(prefix=f".{where.name}.", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="ascii") as out:
-            out.write(f"{cursor}\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, where)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    directory = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
+    replace_file(path, f"{cursor}\n".encode("ascii"))

@@ -38,6 +38,7 @@ from typing import IO, Any
 
 import orjson
 from wirearchive.archive import ArchiveError, Store
+from wirearchive.archive.durable import fsync_dir, replace_file
 from wirearchive.archive.facets import body_text, facets
 
 from .reader import Archive
@@ -243,13 +244,7 @@ def _write_state(
         "cursor": str(head),
         "rows": {table: int(totals.get(table, 0)) + counts[table] for table in _TABLES},
     }
-    temp = out / f".{STATE_NAME}.tmp"
-    with temp.open("wb") as handle:
-        handle.write(orjson.dumps(new, option=orjson.OPT_INDENT_2) + b"\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, out / STATE_NAME)
-    _fsync_dir(out)
+    replace_file(out / STATE_NAME, orjson.dumps(new, option=orjson.OPT_INDENT_2) + b"\n")
 
 
 def _remove_leftovers(out: Path, cursor: int) -> None:
@@ -425,14 +420,6 @@ def _publish(staged: Path, table: Path, first: int, last: int, out: Path) -> lis
                 os.fsync(handle.fileno())
             os.replace(part, name)
             published.append(str(name.relative_to(out)))
-        _fsync_dir(target)
-    _fsync_dir(table)
+        fsync_dir(target)
+    fsync_dir(table)
     return published
-
-
-def _fsync_dir(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

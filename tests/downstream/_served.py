@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 import uvicorn
 import wirearchive.archive.store as store_module
-from wirearchive.archive import Store
-from wirearchive.crawler.intake import Intake
 from wirearchive.downstream.http import create_app
+
+from ._archives import ingest
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 FEED = EXAMPLES / "wire-feed.jsonl"
@@ -37,13 +37,7 @@ CORRECTED = " (corrected)"
 def _ingest(location: Path, when: str, *paths: Path) -> dict[str, object]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(store_module, "utc_now", lambda: when)
-        store = Store.open(str(location))
-        try:
-            intake = Intake(store)
-            intake.walk([str(p) for p in paths])
-            return intake.close()
-        finally:
-            store.close()
+        return ingest(location, *paths)
 
 
 def build(folder: Path) -> Path:
