@@ -17,6 +17,7 @@ or when ``WIREARCHIVE_S3_ALLOW_HTTP=1`` says so.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
 from collections.abc import Iterable, Iterator, Mapping
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import urlparse
 
 import obstore
-from obstore.exceptions import AlreadyExistsError, NotFoundError
+from obstore.exceptions import AlreadyExistsError, BaseError, NotFoundError
 from obstore.store import S3Store
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ __all__ = [
     "ENDPOINT_ENV",
     "ObjectExistsError",
     "ObjectStoreBackend",
+    "ObjectStoreError",
     "open_s3",
     "s3_settings",
 ]
@@ -57,8 +59,40 @@ class ObjectExistsError(FileExistsError):
     """`create` lost a race, or the name was taken already: another writer made the object."""
 
     def __init__(self, uri: str) -> None:
-        super().__init__(f"{uri}: the object exists already (another writer created it)")
+        super().__init__(errno.EEXIST, "the object exists already (another writer made it)", uri)
         self.uri = uri
+
+    def __str__(self) -> str:
+        return f"{self.uri}: {self.strerror}"
+
+
+class ObjectStoreError(OSError):
+    """The object store refused or failed a request (credentials, network, bucket)."""
+
+    def __init__(self, uri: str, reason: str) -> None:
+        super().__init__(errno.EIO, reason, uri)
+        self.uri = uri
+
+    def __str__(self) -> str:
+        return f"{self.uri}: {self.strerror}"
+
+
+def _missing(uri: str) -> FileNotFoundError:
+    return FileNotFoundError(errno.ENOENT, "no such object", uri)
+
+
+@contextlib.contextmanager
+def _failures(uri: str) -> Iterator[None]:
+    """obstore's other errors as `ObjectStoreError`, naming the object and the first line of
+    the reason (the rest is a debug dump of the request)."""
+    try:
+        yield
+    except (*_EXISTS, *_MISSING):
+        raise
+    except BaseError as exc:
+        lines = str(exc).strip().splitlines() or [type(exc).__name__]
+        reason = lines[0] if len(lines[0]) <= 300 else lines[0][:300] + "..."
+        raise ObjectStoreError(uri, reason) from exc
 
 
 def s3_settings(environ: Mapping[str, str] = os.environ) -> tuple[dict[str, str], bool]:
@@ -98,9 +132,10 @@ def _checked(name: str) -> str:
 class _RangedReader(io.RawIOBase):
     """A seekable raw stream over one object: each read is one ranged GET."""
 
-    def __init__(self, store: S3Store, path: str, size: int) -> None:
+    def __init__(self, store: S3Store, path: str, size: int, uri: str) -> None:
         self._store = store
         self._path = path
+        self._uri = uri
         self._size = size
         self._position = 0
 
@@ -116,7 +151,7 @@ class _RangedReader(io.RawIOBase):
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
         base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self._size}[whence]
         if base + offset < 0:
-            raise ValueError(f"{self._path}: negative seek position {base + offset}")
+            raise ValueError(f"{self._uri}: negative seek position {base + offset}")
         self._position = base + offset
         return self._position
 
@@ -125,7 +160,8 @@ class _RangedReader(io.RawIOBase):
         length = min(len(view), self._size - self._position)
         if length <= 0:
             return 0
-        data = obstore.get_range(self._store, self._path, start=self._position, length=length)
+        with _failures(self._uri):
+            data = obstore.get_range(self._store, self._path, start=self._position, length=length)
         count = len(data)
         view[:count] = memoryview(data)
         self._position += count
@@ -172,15 +208,18 @@ class ObjectStoreBackend:
         # once or not at all, and a killed writer leaves no unfinished upload behind.
         data = b"".join(chunks)
         try:
-            obstore.put(
-                self._store,
-                _checked(name),
-                data,
-                mode="create" if create else "overwrite",
-                use_multipart=False,
-            )
+            with _failures(self.uri(name)):
+                obstore.put(
+                    self._store,
+                    _checked(name),
+                    data,
+                    mode="create" if create else "overwrite",
+                    use_multipart=False,
+                )
         except _EXISTS:
             raise ObjectExistsError(self.uri(name)) from None
+        except _MISSING as exc:  # a PUT finds no object missing, only the bucket
+            raise ObjectStoreError(self.uri(name), f"no such bucket {self.bucket!r}") from exc
         return len(data)
 
     def create(self, name: str, chunks: Iterable[bytes]) -> int:
@@ -194,43 +233,47 @@ class ObjectStoreBackend:
         if length == 0:
             return b""
         try:
-            if offset == 0 and length is None:
-                return bytes(obstore.get(self._store, name).bytes())
-            size = self.size(name)
-            end = size if length is None else min(size, offset + length)
-            if offset >= end:
-                return b""
-            return bytes(obstore.get_range(self._store, name, start=offset, end=end))
+            with _failures(self.uri(name)):
+                if offset == 0 and length is None:
+                    return bytes(obstore.get(self._store, name).bytes())
+                size = self.size(name)
+                end = size if length is None else min(size, offset + length)
+                if offset >= end:
+                    return b""
+                return bytes(obstore.get_range(self._store, name, start=offset, end=end))
         except _MISSING:
-            raise FileNotFoundError(f"{self.uri(name)}: no such object") from None
+            raise _missing(self.uri(name)) from None
 
     def open(self, name: str) -> BinaryIO:
-        raw = _RangedReader(self._store, _checked(name), self.size(name))
+        raw = _RangedReader(self._store, _checked(name), self.size(name), self.uri(name))
         return io.BufferedReader(raw, buffer_size=_READ_AHEAD)
 
     def exists(self, name: str) -> bool:
         try:
-            obstore.head(self._store, _checked(name))
+            with _failures(self.uri(name)):
+                obstore.head(self._store, _checked(name))
         except _MISSING:
             return False
         return True
 
     def size(self, name: str) -> int:
         try:
-            return int(obstore.head(self._store, _checked(name))["size"])
+            with _failures(self.uri(name)):
+                return int(obstore.head(self._store, _checked(name))["size"])
         except _MISSING:
-            raise FileNotFoundError(f"{self.uri(name)}: no such object") from None
+            raise _missing(self.uri(name)) from None
 
     def names(self, prefix: str) -> Iterator[str]:
         folder = prefix.strip("/")
         found: list[str] = []
-        for batch in obstore.list(self._store, folder or None, chunk_size=1000):
-            found.extend(meta["path"] for meta in batch)
+        with _failures(self.uri(folder)):
+            for batch in obstore.list(self._store, folder or None, chunk_size=1000):
+                found.extend(meta["path"] for meta in batch)
         return iter(sorted(found))
 
     def delete(self, name: str) -> None:
         # S3's DELETE succeeds for a missing key, as the protocol asks; others may not.
-        with contextlib.suppress(*_MISSING):
+        with contextlib.suppress(*_MISSING), _failures(self.uri(name)):
             obstore.delete(self._store, _checked(name))
 
     def discard_incomplete(self) -> list[str]:

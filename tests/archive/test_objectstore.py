@@ -17,7 +17,12 @@ import pytest
 from moto.server import ThreadedMotoServer
 from wirearchive.archive import BACKENDS, ArchiveError, Backend, Store, open_backend
 from wirearchive.archive.catalog import resolve_catalog
-from wirearchive.archive.objectstore import ObjectExistsError, ObjectStoreBackend, s3_settings
+from wirearchive.archive.objectstore import (
+    ObjectExistsError,
+    ObjectStoreBackend,
+    ObjectStoreError,
+    s3_settings,
+)
 from wirearchive.crawler.cli import run
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -158,8 +163,9 @@ def test_open_streams_a_large_object_by_ranges(backend: ObjectStoreBackend) -> N
 
 def test_missing_objects(backend: ObjectStoreBackend) -> None:
     assert not backend.exists("nope")
-    with pytest.raises(FileNotFoundError, match="archive/nope: no such object"):
+    with pytest.raises(FileNotFoundError, match="no such object") as caught:
         backend.read("nope")
+    assert caught.value.filename == f"s3://{backend.bucket}/archive/nope"
     with pytest.raises(FileNotFoundError, match="no such object"):
         backend.read("nope", 3, 4)
     with pytest.raises(FileNotFoundError, match="no such object"):
@@ -214,6 +220,28 @@ def test_bad_names_are_rejected(backend: ObjectStoreBackend, bucket: str, name: 
         with pytest.raises(ValueError, match="bad object name"):
             call()
     assert _everything(bucket) == []
+
+
+def test_store_failures_name_the_object(bucket: str, tmp_path: Path) -> None:
+    missing = ObjectStoreBackend(f"{bucket}-gone", "archive")
+    with pytest.raises(ObjectStoreError, match="no such bucket") as caught:
+        missing.create("a", [b"x"])
+    assert caught.value.filename == f"s3://{bucket}-gone/archive/a"
+    with pytest.raises(ObjectStoreError) as listing:
+        list(missing.names("log/"))
+    assert str(listing.value).startswith(f"s3://{bucket}-gone/archive/log: ")
+    status, _, err = _cli(
+        "ingest",
+        "--archive",
+        f"s3://{bucket}-gone/archive",
+        "--catalog",
+        str(tmp_path / "c.sqlite"),
+        str(EXAMPLES / "wire-feed.jsonl"),
+    )
+    assert status == 2
+    assert "wirearchive: s3://" in err
+    assert "no such bucket" in err
+    assert len(err.splitlines()) == 1  # one line, not obstore's dump of the request
 
 
 # -- settings ---------------------------------------------------------------------------

@@ -733,8 +733,8 @@ def test_open_with_a_file_uri(tmp_path: Path, make_item: ItemFactory) -> None:
     assert (folder / "catalog.sqlite").is_file()
     with Store.open(str(folder)) as store:
         assert store.raw(item["uri"]) == b"raw"
-    with pytest.raises(ValueError, match="scheme 's3'"):
-        Store.open("s3://bucket/archive")
+    with pytest.raises(ArchiveError, match="scheme 'gs'"):
+        Store.open("gs://bucket/archive")
 
 
 # -- diff ------------------------------------------------------------------------------------
