@@ -8,14 +8,23 @@ import socket
 import threading
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
 from moto.server import ThreadedMotoServer
-from wirearchive.archive import BACKENDS, ArchiveError, Backend, Store, open_backend
+from wirearchive.archive import (
+    BACKENDS,
+    ArchiveError,
+    Backend,
+    Capture,
+    Store,
+    open_backend,
+    verify,
+)
 from wirearchive.archive.catalog import resolve_catalog
 from wirearchive.archive.objectstore import (
     ObjectExistsError,
@@ -25,6 +34,7 @@ from wirearchive.archive.objectstore import (
 )
 from wirearchive.crawler.cli import run
 
+PROFILE = "wire-item-1.0"
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
 
@@ -401,3 +411,29 @@ def test_an_empty_prefix_is_no_archive(bucket: str, tmp_path: Path) -> None:
     with pytest.raises(ArchiveError, match=f"no archive at s3://{bucket}/nothing"):
         Store.open(f"s3://{bucket}/nothing", readonly=True, catalog=str(tmp_path / "c.sqlite"))
     assert not (tmp_path / "c.sqlite").exists()
+
+
+def test_hosts_take_turns_writing_each_with_its_own_catalog(
+    bucket: str,
+    tmp_path: Path,
+    fill: Callable[[Store], None],
+    make_item: Callable[..., dict[str, Any]],
+    make_capture: Callable[..., Capture],
+) -> None:
+    """A second host's catalog catches up from the objects before it writes its own group,
+    and the first host's catches up with that one: neither overwrites the other."""
+    archive = f"s3://{bucket}/shared"
+    with Store.open(archive, catalog=str(tmp_path / "a.sqlite")) as first:
+        fill(first)
+        before = first.summary()
+    with Store.open(archive, catalog=str(tmp_path / "b.sqlite")) as second:
+        assert second.summary() == before
+        item = make_item(7)
+        outcome = second.put(item, make_capture(item), run="run-c", profile=PROFILE)
+        assert (outcome.status, outcome.version) == ("new", 1)
+        after = second.summary()
+        assert second.raw(item["uri"]) == make_capture(item).data
+    with Store.open(archive, readonly=True, catalog=str(tmp_path / "a.sqlite")) as first:
+        assert first.summary() == after  # caught up with the other host's segment
+        assert verify(first).ok
+    assert after["segments"] == before["segments"] + 1
