@@ -7,7 +7,8 @@ makes a whole object appear at once and durably or not at all, and refuses to ov
 S3-compatible storage gives the same promises with conditional PUT (``If-None-Match: *``).
 
 Backends are chosen by URI scheme, as Scrapy chooses feed storages: a plain path or
-``file://`` URI is a `FileBackend`.
+``file://`` URI is a `FileBackend`, ``s3://bucket/prefix`` an `ObjectStoreBackend`
+(`wirearchive.archive.objectstore`).
 """
 
 from __future__ import annotations
@@ -171,8 +172,18 @@ def _file_backend(uri: str) -> FileBackend:
     return FileBackend(uri)
 
 
+def _s3_backend(uri: str) -> Backend:
+    from .objectstore import open_s3  # imported when used: file archives never load obstore
+
+    return open_s3(uri)
+
+
 #: URI scheme → backend factory; a plain path has no scheme and is a file path.
-BACKENDS: dict[str, Callable[[str], Backend]] = {"": _file_backend, "file": _file_backend}
+BACKENDS: dict[str, Callable[[str], Backend]] = {
+    "": _file_backend,
+    "file": _file_backend,
+    "s3": _s3_backend,
+}
 
 
 def open_backend(location: str | os.PathLike[str]) -> Backend:

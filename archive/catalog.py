@@ -10,13 +10,16 @@ PostgreSQL can take SQLite's place behind the same interface where several hosts
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import unquote, urlparse
 
 import orjson
 
@@ -24,6 +27,9 @@ from .facets import body_text, facets
 from .log import LogEntry
 
 __all__ = [
+    "CATALOGS",
+    "CATALOG_ENV",
+    "CATALOG_NAME",
     "TIME_FORMAT",
     "Catalog",
     "Filters",
@@ -31,7 +37,10 @@ __all__ = [
     "Location",
     "SQLiteCatalog",
     "SegmentInfo",
+    "catalog_file",
     "fts_query",
+    "open_catalog",
+    "resolve_catalog",
 ]
 
 #: How the catalog writes the times it compares (the store's own times are written so).
@@ -145,6 +154,9 @@ class SegmentInfo:
 
 class Catalog(Protocol):
     """What the store asks of an index; see `SQLiteCatalog` for the meaning of each call."""
+
+    #: Made by an older wirearchive, with tables emptied: the store reindexes it on open.
+    upgraded: bool
 
     def writing(self) -> Any: ...
     def reading(self) -> Any: ...
@@ -951,3 +963,76 @@ class SQLiteCatalog:
                 self._db.execute("INSERT INTO texts(texts) VALUES('delete-all')")
             else:
                 self._db.execute(f"DELETE FROM {table}")
+
+
+CATALOG_ENV = "WIREARCHIVE_CATALOG"
+#: The SQLite catalog's file name in an archive's own directory.
+CATALOG_NAME = "catalog.sqlite"
+
+
+def _cache_folder(archive: str, environ: Mapping[str, str]) -> Path:
+    """A folder of its own for an archive's catalog under ``$XDG_CACHE_HOME/wirearchive/``.
+
+    Named after the archive so a person can tell them apart, with a hash of the whole
+    location so two archives never share one.
+    """
+    cache = environ.get("XDG_CACHE_HOME", "")
+    root = Path(cache) if os.path.isabs(cache) else Path.home() / ".cache"
+    readable = re.sub(r"[^A-Za-z0-9._-]+", "-", archive.split("://", 1)[-1]).strip("-.")[:64]
+    tag = hashlib.sha256(archive.encode()).hexdigest()[:12]
+    return root / "wirearchive" / f"{readable or 'archive'}-{tag}"
+
+
+def resolve_catalog(
+    catalog: str | os.PathLike[str] | None,
+    archive: str,
+    local_root: Path | None,
+    environ: Mapping[str, str] = os.environ,
+) -> str:
+    """Where an archive's catalog lives: ``--catalog``, else ``$WIREARCHIVE_CATALOG``, else
+    ``catalog.sqlite`` in the archive's own directory, else (an archive with no local
+    directory, on object storage) a per-archive folder under ``$XDG_CACHE_HOME/wirearchive/``.
+
+    The catalog is an index rebuildable from the archive's files, so a cache is the right
+    default home for it when the files are remote.
+    """
+    if catalog:
+        return os.fspath(catalog)
+    if environ.get(CATALOG_ENV):
+        return environ[CATALOG_ENV]
+    folder = local_root if local_root is not None else _cache_folder(archive, environ)
+    return str(folder / CATALOG_NAME)
+
+
+def catalog_file(spec: str) -> Path | None:
+    """The SQLite file a catalog location names (a path or ``file:`` URI); None for a
+    catalog that is not a local file (a database server)."""
+    if "://" not in spec:
+        return Path(spec)
+    parsed = urlparse(spec)
+    if parsed.scheme != "file":
+        return None
+    if parsed.netloc not in {"", "localhost"}:
+        raise ValueError(f"{spec}: a file catalog must be local")
+    return Path(unquote(parsed.path))
+
+
+def _sqlite_catalog(spec: str, *, readonly: bool, busy_timeout: float) -> Catalog:
+    path = catalog_file(spec)
+    assert path is not None
+    return SQLiteCatalog(path, readonly=readonly, busy_timeout=busy_timeout)
+
+
+#: URI scheme → catalog factory; a plain path has no scheme and is a SQLite file.
+CATALOGS: dict[str, Callable[..., Catalog]] = {"": _sqlite_catalog, "file": _sqlite_catalog}
+
+
+def open_catalog(spec: str, *, readonly: bool = False, busy_timeout: float = 120.0) -> Catalog:
+    """The catalog at a location (see `resolve_catalog`), chosen by its URI scheme."""
+    scheme = urlparse(spec).scheme if "://" in spec else ""
+    try:
+        factory = CATALOGS[scheme]
+    except KeyError:
+        known = ", ".join(sorted(s for s in CATALOGS if s))
+        raise ValueError(f"{spec}: no catalog for scheme {scheme!r} ({known})") from None
+    return factory(spec, readonly=readonly, busy_timeout=busy_timeout)

@@ -28,7 +28,17 @@ from wirearchive import __version__
 
 from .backend import Backend, open_backend
 from .canonical import canonical_bytes, legacy_digest, nfc_item, sha256
-from .catalog import Catalog, Filters, ItemState, Location, SegmentInfo, SQLiteCatalog
+from .catalog import (
+    Catalog,
+    Filters,
+    ItemState,
+    Location,
+    SegmentInfo,
+    SQLiteCatalog,
+    catalog_file,
+    open_catalog,
+    resolve_catalog,
+)
 from .log import (
     DamagedLine,
     LogEntry,
@@ -59,7 +69,6 @@ __all__ = [
 
 DEFAULT_LOCATION = "archive-data"
 LOCATION_ENV = "WIREARCHIVE_ARCHIVE"
-CATALOG_NAME = "catalog.sqlite"
 SOFTWARE = f"wirearchive/{__version__}"
 
 Status = Literal["new", "updated", "unchanged", "quarantined"]
@@ -404,8 +413,13 @@ class Store:
         gzip: bool = True,
         create: bool = True,
         readonly: bool = False,
+        catalog: str | os.PathLike[str] | None = None,
     ) -> Store:
         """Open the archive at a location (see `resolve_location`), creating it if needed.
+
+        ``catalog`` says where the catalog lives (see `resolve_catalog`): by default in
+        the archive's directory, or for an archive on object storage (``s3://``) in a
+        per-archive folder under ``$XDG_CACHE_HOME/wirearchive/``.
 
         ``create=False`` refuses a path that holds no archive (no catalog and no log
         segment) with ``ArchiveError("no archive at PATH")``, and makes nothing there.
@@ -420,10 +434,14 @@ class Store:
         writer (temporary files, an orphan WARC file) are left for the next writer.
         """
         where = resolve_location(location)
-        backend = open_backend(where)
-        if backend.local_root is None:
-            raise ArchiveError(f"{backend!r}: no local directory for the SQLite catalog")
-        path = backend.local_root / CATALOG_NAME
+        try:
+            backend = open_backend(where)
+            spec = resolve_catalog(catalog, where, backend.local_root)
+            path = catalog_file(spec)
+        except ValueError as exc:
+            raise ArchiveError(str(exc)) from exc
+        if path is None:
+            raise ArchiveError(f"{spec}: only a SQLite file can be the catalog")
         if (readonly or not create) and not _holds_archive(backend, path):
             raise ArchiveError(f"no archive at {where}")
         if readonly:
@@ -433,9 +451,9 @@ class Store:
                 found = cls._open_readonly(backend, path, gzip, lagging=True)
             assert found is not None
             return found
-        catalog = SQLiteCatalog(path)
-        store = cls(backend, catalog, gzip=gzip)
-        if catalog.upgraded:  # made by an older wirearchive: rebuild it from the log
+        writable = open_catalog(spec)
+        store = cls(backend, writable, gzip=gzip)
+        if writable.upgraded:  # made by an older wirearchive: rebuild it from the log
             store.reindex()
         if recover:
             store.recover()
@@ -581,8 +599,10 @@ class Store:
             if len(warc):
                 chunks = warc.chunks()
                 digest = sha256(b"".join(chunks))
-                # `replace`: a writer killed before its segment may have left this name behind.
-                size = self.backend.replace(warc.name, chunks)
+                # `create`: `_begin_group` removed what a killed writer left under this
+                # name, so an object here now is another host's, racing for this number
+                # with a catalog of its own: fail rather than overwrite its captures.
+                size = self.backend.create(warc.name, chunks)
                 group.add(
                     "warc",
                     {"file": warc.name, "sha256": digest, "size": size, "records": len(warc)},

@@ -37,12 +37,21 @@ def command(commands: Any, name: str, handler: Handler, **kwargs: Any) -> argpar
     return parser
 
 
-def archive_option(parser: argparse.ArgumentParser) -> None:
+def archive_option(parser: argparse.ArgumentParser, *, catalog: bool = True) -> None:
+    """``--archive``, and ``--catalog`` for the commands that open it through `open_store`."""
     parser.add_argument(
         "--archive",
         metavar="DIR",
-        help="the archive (default: $WIREARCHIVE_ARCHIVE, else ./archive-data)",
+        help="the archive: a directory or s3://bucket/prefix "
+        "(default: $WIREARCHIVE_ARCHIVE, else ./archive-data)",
     )
+    if catalog:
+        parser.add_argument(
+            "--catalog",
+            metavar="PATH",
+            help="the catalog's SQLite file (default: $WIREARCHIVE_CATALOG, else in the "
+            "archive's directory, or for s3:// under $XDG_CACHE_HOME/wirearchive/)",
+        )
 
 
 def json_option(parser: argparse.ArgumentParser, what: str = "the result") -> None:
@@ -94,7 +103,12 @@ def open_store(
     """
     from wirearchive.archive import Store, resolve_location
 
-    store = Store.open(resolve_location(args.archive), readonly=readonly, create=create)
+    store = Store.open(
+        resolve_location(args.archive),
+        readonly=readonly,
+        create=create,
+        catalog=getattr(args, "catalog", None),
+    )
     try:
         yield store
     finally:

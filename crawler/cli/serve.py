@@ -24,7 +24,7 @@ def add_commands(commands: Any) -> None:
         description="Serve a JSON API (OpenAPI at /openapi.json), Memento TimeMaps and "
         "TimeGates, and an archive browser at /. Nothing served can change the archive.",
     )
-    archive_option(serve)
+    archive_option(serve, catalog=False)  # $WIREARCHIVE_CATALOG
     serve.add_argument(
         "--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)"
     )

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from wirearchive.archive import Capture, SQLiteCatalog, Store, sha256
 from wirearchive.archive import catalog as catalog_module
-from wirearchive.archive.catalog import Location
+from wirearchive.archive.catalog import Location, catalog_file, open_catalog, resolve_catalog
 from wirearchive.archive.log import parse_segment_name
 
 PROFILE = "wire-item-1.0"
@@ -270,3 +270,35 @@ def test_search_and_facets_come_back_the_same_after_a_reindex(tmp_path: Path) ->
         assert (catalog.search("export"), catalog.search(None, Filters(language="EN"))) == before
         with pytest.raises(ValueError, match="not a facet"):
             catalog.facet_values("headline; DROP TABLE versions")
+
+
+# -- where the catalog lives -----------------------------------------------------------------
+
+
+def test_resolve_catalog_prefers_the_option_then_the_environment(tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    assert resolve_catalog(None, str(root), root, {}) == str(root / "catalog.sqlite")
+    environ = {"WIREARCHIVE_CATALOG": "/srv/env.sqlite", "XDG_CACHE_HOME": str(tmp_path)}
+    assert resolve_catalog(None, str(root), root, environ) == "/srv/env.sqlite"
+    assert resolve_catalog(tmp_path / "given.sqlite", str(root), root, environ) == str(
+        tmp_path / "given.sqlite"
+    )
+    remote = Path(resolve_catalog(None, "s3://bucket/a b", None, {"XDG_CACHE_HOME": str(tmp_path)}))
+    assert remote.parent.parent == tmp_path / "wirearchive"
+    assert remote.parent.name.startswith("bucket-a-b-")
+    # A relative XDG_CACHE_HOME is not a cache (the XDG spec): the home's .cache is.
+    relative = Path(resolve_catalog(None, "s3://bucket/a", None, {"XDG_CACHE_HOME": "rel"}))
+    assert relative.parent.parent == Path.home() / ".cache" / "wirearchive"
+
+
+def test_open_catalog_by_scheme(tmp_path: Path) -> None:
+    catalog = open_catalog((tmp_path / "a b" / "c.sqlite").as_uri())
+    assert isinstance(catalog, SQLiteCatalog)
+    assert catalog.path == tmp_path / "a b" / "c.sqlite"
+    catalog.close()
+    assert catalog_file(str(tmp_path / "x.sqlite")) == tmp_path / "x.sqlite"
+    assert catalog_file("postgresql://host/db") is None
+    with pytest.raises(ValueError, match="must be local"):
+        catalog_file("file://elsewhere/c.sqlite")
+    with pytest.raises(ValueError, match=r"postgresql://host/db: no catalog for scheme"):
+        open_catalog("postgresql://host/db")
