@@ -20,7 +20,10 @@ empty and it has had nothing to do for ``WIREARCHIVE_REDIS_IDLE_SECONDS``, so cr
 end. Each worker takes requests from the queue only as fast as its downloader has room:
 ``CONCURRENT_REQUESTS`` is lowered to ``CONCURRENT_REQUESTS_PER_DOMAIN`` (Scrapy's engine pops
 until the downloader holds ``CONCURRENT_REQUESTS`` requests, however many of them wait for the
-one site's slot), so one worker never hoards the queue of a one-site source.
+one site's slot), so one worker never hoards the queue of a one-site source. (scrapy-redis's
+``REDIS_START_URLS_BATCH_SIZE`` applies to its RedisSpider's list of bare start URLs, which
+is not used: the start list goes into the queue as whole requests, callbacks and meta
+included.)
 """
 
 from __future__ import annotations
