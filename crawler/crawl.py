@@ -13,6 +13,11 @@ A SIGINT or SIGTERM stops the crawl gracefully: the pages fetched so far go thro
 pipeline and are committed, the run manifest is written with ``"status": "interrupted"``,
 and the run ends with one line on stderr and exit status 130. A second signal ends the
 process at once (the archive stays consistent: at most the queued group is lost).
+
+With ``--redis URL`` (or $WIREARCHIVE_REDIS_URL) the run is one worker of a distributed
+crawl (crawler/frontier.py): it shares the frontier in Redis with the other workers of the
+source and takes the crawl lock *shared*, since the frontier, not the lock, keeps the
+workers from fetching the same page twice; a plain crawl of the archive still excludes them.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from wirearchive.archive import ArchiveError, Store, resolve_location
 from wirearchive.archive.lock import CrawlLock, CrawlLocked
 
 from .exits import EXIT_FATAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS
+from .frontier import check_url, redacted
 from .pipelines import INTERRUPTED_STAT
 from .sources import SourceError
 from .spiders.base import find_source
@@ -55,6 +61,8 @@ def crawl_settings(
     overrides: list[str],
     command: list[str],
     level: str | None = None,
+    redis: str | None = None,
+    idle_seconds: float | None = None,
 ) -> Any:
     """The project's Scrapy settings with this run's values on top.
 
@@ -77,6 +85,10 @@ def crawl_settings(
         settings.set(name.strip(), value, priority="cmdline")
     if level is not None:
         settings.set("LOG_LEVEL", level, priority="cmdline")
+    if redis is not None:
+        settings.set("WIREARCHIVE_REDIS_URL", redis, priority="cmdline")
+    if idle_seconds is not None:
+        settings.set("WIREARCHIVE_REDIS_IDLE_SECONDS", idle_seconds, priority="cmdline")
     return settings
 
 
@@ -156,11 +168,15 @@ def _crawl(
 ) -> int:
     archive = resolve_location(args.archive)
     sources = args.sources or os.environ.get("WIREARCHIVE_SOURCES") or "sources"
+    redis = getattr(args, "redis", None) or os.environ.get("WIREARCHIVE_REDIS_URL") or None
     try:
         find_source(sources, args.source)  # names the bad file and key before anything runs
+        if redis is not None:
+            _reach(redis, "--redis" if getattr(args, "redis", None) else "WIREARCHIVE_REDIS_URL")
         Path(archive).mkdir(parents=True, exist_ok=True)
-        lock = CrawlLock.acquire(archive)  # another run holds it: say who, exit 2
-    except (SourceError, CrawlLocked) as exc:
+        # another run holds it: say who, exit 2
+        lock = CrawlLock.acquire(archive, shared=redis is not None)
+    except (SourceError, CrawlLocked, _Unreachable) as exc:
         print(f"wirearchive: {exc}", file=stderr)
         return EXIT_FATAL
     try:
@@ -169,8 +185,10 @@ def _crawl(
             sources,
             args.source,
             args.settings,
-            ["wirearchive", *args.argv],
+            ["wirearchive", *_without_secrets(args.argv)],
             level=log_level(args),
+            redis=redis,
+            idle_seconds=getattr(args, "redis_idle_seconds", None),
         )
         from scrapy.crawler import CrawlerProcess
 
@@ -223,6 +241,37 @@ def _crawl(
         )
         return EXIT_INTERRUPTED
     return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+class _Unreachable(Exception):
+    """The Redis of a distributed crawl is not a Redis URL or does not answer."""
+
+
+def _reach(url: str, where: str) -> None:
+    """Fail before Scrapy starts, naming the URL, if the frontier's Redis cannot be used."""
+    from scrapy.exceptions import UsageError
+
+    try:
+        check_url(url, where)
+    except UsageError as exc:
+        raise _Unreachable(str(exc)) from None
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=10).ping()
+    except redis.RedisError as exc:
+        raise _Unreachable(f"{where} {redacted(url)}: cannot reach Redis: {exc}") from None
+
+
+def _without_secrets(argv: list[str]) -> list[str]:
+    """The command line for the run manifest, a Redis URL's password replaced."""
+    found = list(argv)
+    for index, arg in enumerate(found):
+        if arg == "--redis" and index + 1 < len(found):
+            found[index + 1] = redacted(found[index + 1])
+        elif arg.startswith("--redis="):
+            found[index] = "--redis=" + redacted(arg.partition("=")[2])
+    return found
 
 
 def _manifest(archive: str, run_id: str | None) -> dict[str, Any] | None:

@@ -25,6 +25,7 @@ from .intake import Counts, Intake, Result, quarantine_reason, utc_now
 from .readers import Extracted, step
 
 __all__ = [
+    "FRONTIER_STAT",
     "INTERRUPTED_STAT",
     "ArchivePipeline",
     "CrawledPage",
@@ -35,6 +36,8 @@ __all__ = [
 
 #: A Scrapy stat naming the signal that interrupted the run: its manifest is "interrupted".
 INTERRUPTED_STAT = "wirearchive/interrupted"
+#: A Scrapy stat holding a distributed worker's frontier facts (tick, leader, pushed).
+FRONTIER_STAT = "wirearchive/frontier"
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +129,8 @@ class ArchivePipeline:
             on_result=self._result,
         )
         self.run_id = self.intake.run_id
+        #: A distributed crawl's worker shares the crawl lock with the other workers.
+        self.shared_lock = False
         self._lock: CrawlLock | None = None
         self._open = False
 
@@ -145,7 +150,7 @@ class ArchivePipeline:
         assert store is not None
         source = getattr(getattr(crawler, "spider", None), "source", None)
         command = settings.getlist("WIREARCHIVE_COMMAND") or ["scrapy", "crawl"]
-        return cls(
+        pipeline = cls(
             store,
             source=source.name if source is not None else settings.get("WIREARCHIVE_SOURCE"),
             batch=settings.getint("WIREARCHIVE_BATCH", 50),
@@ -154,12 +159,14 @@ class ArchivePipeline:
             archive=str(settings.get("WIREARCHIVE_ARCHIVE")),
             close_store=True,
         )
+        pipeline.shared_lock = bool(settings.get("WIREARCHIVE_REDIS_URL"))
+        return pipeline
 
     # -- Scrapy's hooks --------------------------------------------------------------------
 
     def open_spider(self) -> None:
         if self.archive is not None:
-            self._lock = CrawlLock.acquire(resolve_location(self.archive))
+            self._lock = CrawlLock.acquire(resolve_location(self.archive), shared=self.shared_lock)
         self.intake.started = utc_now()
         self._open = True
         if self.stats is not None:
@@ -185,8 +192,11 @@ class ArchivePipeline:
     def close_spider(self) -> None:
         # `wirearchive crawl` sets this stat when a SIGINT/SIGTERM stopped the run early.
         interrupted = self.stats is not None and self.stats.get_value(INTERRUPTED_STAT)
+        # A distributed worker's manifest says which tick it worked for and what it pushed.
+        frontier = self.stats.get_value(FRONTIER_STAT) if self.stats is not None else None
+        extra = {"frontier": dict(frontier)} if frontier else {}
         try:
-            self.manifest = self.intake.close("interrupted" if interrupted else "finished")
+            self.manifest = self.intake.close("interrupted" if interrupted else "finished", **extra)
         finally:
             if self._lock is not None:
                 self._lock.release()

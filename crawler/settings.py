@@ -47,6 +47,15 @@ WIREARCHIVE_WORKERS = "auto"
 #: bytes of them Scrapy stops fetching until the readers catch up (Scrapy's 5 MB lets a
 #: crawl of small pages hold a thousand of them, 200 MB more at the peak).
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
+#: A distributed crawl's Redis (``wirearchive crawl --redis URL``, else this variable):
+#: the workers given the same URL and source share one frontier (see crawler/frontier.py).
+WIREARCHIVE_REDIS_URL = os.environ.get("WIREARCHIVE_REDIS_URL") or None
+#: A distributed worker stops once the shared queue has been empty, and it has had nothing
+#: in flight, for this many seconds (``--redis-idle-seconds``).
+WIREARCHIVE_REDIS_IDLE_SECONDS = 10.0
+#: The lease of a tick (one scheduled run, whose first worker pushes the start list): it
+#: is renewed by every live worker and lapses this many seconds after the last one stops.
+WIREARCHIVE_REDIS_TICK_SECONDS = 60
 #: The command line recorded in the run manifest (the crawl command fills it in).
 WIREARCHIVE_COMMAND: list[str] = []
 

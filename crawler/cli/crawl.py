@@ -54,7 +54,29 @@ def add_commands(commands: Any) -> None:
         help="Scrapy's log level on stderr: DEBUG, INFO, WARNING, ERROR or CRITICAL "
         "(wins over -v and -s LOG_LEVEL)",
     )
+    crawl.add_argument(
+        "--redis",
+        metavar="URL",
+        help="run as one worker of a distributed crawl sharing its frontier in this Redis "
+        "(redis://HOST:PORT/DB; default: $WIREARCHIVE_REDIS_URL, else a plain crawl)",
+    )
+    crawl.add_argument(
+        "--redis-idle-seconds",
+        type=_seconds,
+        metavar="N",
+        help="with --redis: stop once the shared queue has been empty this long (default 10)",
+    )
     json_option(crawl, "the run's counts")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give 0 or more seconds")
+    return value
 
 
 def _crawl(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

@@ -33,6 +33,7 @@ from twisted.python.failure import Failure
 from wirearchive.archive import Capture, HttpExchange, Store
 from wirearchive.validators import Problem
 
+from ..frontier import Frontier, configure
 from ..middlewares import OffsiteRefused
 from ..pipelines import CrawledPage, FetchFailed, NotModifiedPage, archive_store
 from ..readers import Extracted, ReadContext, readers, step
@@ -252,6 +253,8 @@ class ArticleSpider(scrapy.Spider):
     store: Store | None
     allowed_domains: list[str]
     revisit: bool
+    #: The shared frontier of a distributed crawl (WIREARCHIVE_REDIS_URL), else None.
+    frontier: Frontier | None
     _executor: Executor | None
 
     def __init__(self, source: str | None = None, **kwargs: Any) -> None:
@@ -259,6 +262,7 @@ class ArticleSpider(scrapy.Spider):
         self.source_name = source
         self.store = None
         self.revisit = True
+        self.frontier = None
         self._executor = None
 
     @classmethod
@@ -272,6 +276,8 @@ class ArticleSpider(scrapy.Spider):
         limit = settings.getint("WIREARCHIVE_MAX_BYTES")
         settings.set("DOWNLOAD_MAXSIZE", limit, priority="spider")
         settings.set("DOWNLOAD_WARNSIZE", limit // 2, priority="spider")
+        if settings.get("WIREARCHIVE_REDIS_URL"):
+            configure(settings)  # scrapy-redis's scheduler and dupefilter, JSON requests
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ArticleSpider:
@@ -284,6 +290,8 @@ class ArticleSpider(scrapy.Spider):
         spider.allowed_domains = list(spider.source.allowed_domains)
         spider.store = archive_store(crawler)
         spider.revisit = settings.getbool("WIREARCHIVE_REVISIT", True)
+        if settings.get("WIREARCHIVE_REDIS_URL"):
+            spider.frontier = Frontier.from_crawler(crawler, spider.source.name)
         workers = worker_count(settings.get("WIREARCHIVE_WORKERS", 0))
         if workers > 0:
             spider._executor = ProcessPoolExecutor(
@@ -341,7 +349,12 @@ class ArticleSpider(scrapy.Spider):
         )
 
     async def start(self) -> AsyncIterator[Any]:
+        frontier = self.frontier
+        if frontier is not None and not frontier.tick.leader:
+            return  # the tick's leader pushed the start list: this worker only consumes
         for request in self.start_requests_list():
+            if frontier is not None:
+                frontier.pushed()
             yield request
 
     def start_requests_list(self) -> Iterator[scrapy.Request]:

@@ -25,3 +25,26 @@ def test_crawl_lock_is_reentrant_and_names_its_holder(tmp_path: Path) -> None:
         fcntl.flock(other.fileno(), fcntl.LOCK_EX)
         with pytest.raises(CrawlLocked, match="pid 99999"):
             CrawlLock.acquire(str(tmp_path))
+
+
+def test_shared_holders_coexist_and_exclude_an_exclusive_one(tmp_path: Path) -> None:
+    # Another distributed worker (another open file description) holds it shared.
+    with open(tmp_path / "crawl.lock", "a+") as other:
+        fcntl.flock(other.fileno(), fcntl.LOCK_SH)
+        shared = CrawlLock.acquire(str(tmp_path), shared=True)  # a second worker: let in
+        assert (tmp_path / "crawl.lock").read_text().startswith("distributed crawl, first ")
+        shared.release()
+        # Not the last holder: the text stays for an exclusive crawl's message.
+        with pytest.raises(CrawlLocked, match="distributed crawl"):
+            CrawlLock.acquire(str(tmp_path))
+        fcntl.flock(other.fileno(), fcntl.LOCK_UN)
+    last = CrawlLock.acquire(str(tmp_path), shared=True)
+    last.release()  # the last shared holder clears the text
+    assert (tmp_path / "crawl.lock").read_text() == ""
+    # A plain crawl holds it: a distributed worker is refused, naming it.
+    with open(tmp_path / "crawl.lock", "a+") as other:
+        other.write("pid 99999, started 2024-01-01T00:00:00Z\n")
+        other.flush()
+        fcntl.flock(other.fileno(), fcntl.LOCK_EX)
+        with pytest.raises(CrawlLocked, match="pid 99999"):
+            CrawlLock.acquire(str(tmp_path), shared=True)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import pytest
 
+from tests.crawler._redis_server import redis_server
 from tests.crawler.site import DEFAULT_NOW, NewsSite
 
 NewsSiteFactory = Callable[..., NewsSite]
@@ -40,3 +41,10 @@ def make_news_site() -> Iterator[NewsSiteFactory]:
     yield make
     for site in sites:
         site.stop()
+
+
+@pytest.fixture
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh redis-server on a free port of 127.0.0.1 (skipped off CI without one)."""
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
