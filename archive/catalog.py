@@ -4,7 +4,8 @@
 readers never wait for a writer and see only committed groups. The write transaction
 (``BEGIN IMMEDIATE``) doubles as the archive's write lock: versions are numbered and log
 segments are written only while it is held, so two writers cannot both make version 2.
-PostgreSQL can take SQLite's place behind the same interface where several hosts write.
+PostgreSQL takes SQLite's place behind the same interface where several hosts write
+(`open_catalog` picks one by its spec; see `wirearchive.archive.catalog_pg`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlsplit, urlunsplit
 
 import orjson
 
@@ -24,20 +26,34 @@ from .facets import body_text, facets
 from .log import LogEntry
 
 __all__ = [
+    "CATALOG_ENV",
+    "CATALOG_NAME",
     "TIME_FORMAT",
     "Catalog",
+    "CatalogBusy",
+    "CatalogError",
     "Filters",
     "ItemState",
     "Location",
     "SQLiteCatalog",
     "SegmentInfo",
     "fts_query",
+    "is_server_catalog",
+    "open_catalog",
+    "redacted",
 ]
 
 #: How the catalog writes the times it compares (the store's own times are written so).
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 SCHEMA_VERSION = "5"
+
+#: The SQLite catalog's file name in an archive's own folder.
+CATALOG_NAME = "catalog.sqlite"
+#: Where the catalog is when ``--catalog`` does not say: a ``postgresql://`` URL or a path.
+CATALOG_ENV = "WIREARCHIVE_CATALOG"
+#: The URL schemes of a PostgreSQL catalog.
+_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 # Tables written in log order (versions, sightings, quarantine) are keyed by seq, so
 # each commit appends to the end of their B-trees. The lookups by item and by capture go
@@ -143,9 +159,21 @@ class SegmentInfo:
     last_seq: int
 
 
+class CatalogError(Exception):
+    """The catalog cannot be reached: its server refuses the connection, say."""
+
+
+class CatalogBusy(CatalogError):
+    """Another writer holds the catalog's write lock, and waiting for it ran out."""
+
+
 class Catalog(Protocol):
     """What the store asks of an index; see `SQLiteCatalog` for the meaning of each call."""
 
+    #: True when the catalog was made by an older wirearchive: the store reindexes it.
+    upgraded: bool
+
+    def is_current(self) -> bool: ...
     def writing(self) -> Any: ...
     def reading(self) -> Any: ...
     def head(self) -> tuple[int, int]: ...
@@ -186,6 +214,50 @@ class Catalog(Protocol):
     def counts(self) -> dict[str, int]: ...
     def clear(self) -> None: ...
     def close(self) -> None: ...
+
+
+def redacted(url: str) -> str:
+    """A connection URL fit to print: its password replaced by ``***``."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
+
+
+def is_server_catalog(spec: str | None) -> bool:
+    """Whether a catalog spec names a database server (else: an SQLite file)."""
+    return spec is not None and spec.startswith(_POSTGRES_SCHEMES)
+
+
+def open_catalog(
+    spec: str | None,
+    local_root: Path | None,
+    *,
+    readonly: bool = False,
+    busy_timeout: float = 120.0,
+) -> Catalog:
+    """The catalog a spec names: a ``postgresql://`` URL (`PostgresCatalog`), the path of
+    an SQLite file, or None for ``catalog.sqlite`` in the archive's folder `local_root`.
+
+    `readonly` opens it so that it cannot write; `busy_timeout` is how long a writer waits
+    for the write lock before `CatalogBusy` (SQLite: ``sqlite3.OperationalError``).
+    """
+    if is_server_catalog(spec):
+        assert spec is not None
+        from .catalog_pg import PostgresCatalog  # psycopg is imported only when used
+
+        return PostgresCatalog(spec, readonly=readonly, busy_timeout=busy_timeout)
+    if spec is None:
+        if local_root is None:
+            raise CatalogError(
+                "this archive has no local folder for its SQLite catalog: give --catalog "
+                "(or $WIREARCHIVE_CATALOG) a path or a postgresql:// URL"
+            )
+        path = local_root / CATALOG_NAME
+    else:
+        path = Path(spec)
+    return SQLiteCatalog(path, readonly=readonly, busy_timeout=busy_timeout)
 
 
 def _id_hash(item_id: str) -> int:

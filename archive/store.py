@@ -28,7 +28,19 @@ from wirearchive import __version__
 
 from .backend import Backend, open_backend
 from .canonical import canonical_bytes, legacy_digest, nfc_item, sha256
-from .catalog import Catalog, Filters, ItemState, Location, SegmentInfo, SQLiteCatalog
+from .catalog import (
+    CATALOG_ENV,
+    CATALOG_NAME,
+    Catalog,
+    CatalogBusy,
+    Filters,
+    ItemState,
+    Location,
+    SegmentInfo,
+    is_server_catalog,
+    open_catalog,
+    redacted,
+)
 from .log import (
     DamagedLine,
     LogEntry,
@@ -59,7 +71,6 @@ __all__ = [
 
 DEFAULT_LOCATION = "archive-data"
 LOCATION_ENV = "WIREARCHIVE_ARCHIVE"
-CATALOG_NAME = "catalog.sqlite"
 SOFTWARE = f"wirearchive/{__version__}"
 
 Status = Literal["new", "updated", "unchanged", "quarantined"]
@@ -404,8 +415,12 @@ class Store:
         gzip: bool = True,
         create: bool = True,
         readonly: bool = False,
+        catalog: str | None = None,
     ) -> Store:
         """Open the archive at a location (see `resolve_location`), creating it if needed.
+
+        `catalog` (else ``$WIREARCHIVE_CATALOG``) is a ``postgresql://`` URL or the path of
+        an SQLite file; by default the catalog is ``catalog.sqlite`` in the archive's folder.
 
         ``create=False`` refuses a path that holds no archive (no catalog and no log
         segment) with ``ArchiveError("no archive at PATH")``, and makes nothing there.
@@ -421,21 +436,20 @@ class Store:
         """
         where = resolve_location(location)
         backend = open_backend(where)
-        if backend.local_root is None:
-            raise ArchiveError(f"{backend!r}: no local directory for the SQLite catalog")
-        path = backend.local_root / CATALOG_NAME
+        spec = catalog or os.environ.get(CATALOG_ENV) or None
+        path = _catalog_file(backend, spec)
         if (readonly or not create) and not _holds_archive(backend, path):
             raise ArchiveError(f"no archive at {where}")
         if readonly:
-            found = cls._open_readonly(backend, path, gzip)
+            found = cls._open_readonly(backend, spec, path, gzip)
             if found is None:
-                cls._catch_up_for_reading(backend, path, gzip)
-                found = cls._open_readonly(backend, path, gzip, lagging=True)
+                cls._catch_up_for_reading(backend, spec, gzip)
+                found = cls._open_readonly(backend, spec, path, gzip, lagging=True)
             assert found is not None
             return found
-        catalog = SQLiteCatalog(path)
-        store = cls(backend, catalog, gzip=gzip)
-        if catalog.upgraded:  # made by an older wirearchive: rebuild it from the log
+        opened = open_catalog(spec, backend.local_root)
+        store = cls(backend, opened, gzip=gzip)
+        if opened.upgraded:  # made by an older wirearchive: rebuild it from the log
             store.reindex()
         if recover:
             store.recover()
@@ -443,21 +457,28 @@ class Store:
 
     @classmethod
     def _open_readonly(
-        cls, backend: Backend, path: Path, gzip: bool, *, lagging: bool = False
+        cls,
+        backend: Backend,
+        spec: str | None,
+        path: Path | None,
+        gzip: bool,
+        *,
+        lagging: bool = False,
     ) -> Store | None:
         """The archive opened read-only, or None when its catalog must be written first.
 
         With `lagging`, a catalog behind the log is accepted (a live writer is indexing).
         """
-        if not path.is_file():
+        label = path or redacted(spec or "")
+        if path is not None and not path.is_file():
             if lagging:
                 raise ArchiveError(f"{path}: another process is creating the catalog; try again")
             return None
-        catalog = SQLiteCatalog(path, readonly=True)
+        catalog = open_catalog(spec, backend.local_root, readonly=True)
         try:
             current = catalog.is_current()
             if lagging and not current:
-                raise ArchiveError(f"{path}: another process is rebuilding the catalog; try again")
+                raise ArchiveError(f"{label}: another process is rebuilding the catalog; try again")
             if not lagging:
                 current = current and not backend.exists(segment_name(catalog.head()[0] + 1))
         except BaseException:
@@ -469,19 +490,21 @@ class Store:
         return cls(backend, catalog, gzip=gzip, readonly=True)
 
     @classmethod
-    def _catch_up_for_reading(cls, backend: Backend, path: Path, gzip: bool) -> None:
+    def _catch_up_for_reading(cls, backend: Backend, spec: str | None, gzip: bool) -> None:
         """Bring a missing, old or lagging catalog up to the log, unless a writer is live.
 
         Tried without waiting: a process holding the write lock indexes its own segment
         before it lets go, so a reader need not queue behind it and reads what is indexed.
         """
         try:
-            writable = SQLiteCatalog(path, busy_timeout=0)
+            writable = open_catalog(spec, backend.local_root, busy_timeout=0)
             with cls(backend, writable, gzip=gzip) as catching_up:
                 if writable.upgraded:
                     catching_up.reindex()
                 with writable.writing():
                     catching_up._catch_up()
+        except CatalogBusy:  # a live writer on a server catalog
+            pass
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc):
                 raise
@@ -994,9 +1017,21 @@ class Store:
         return diff_records(old, new)
 
 
-def _holds_archive(backend: Backend, catalog: Path) -> bool:
-    """Whether a location holds an archive: its catalog, or at least one log segment."""
-    if catalog.is_file():
+def _catalog_file(backend: Backend, spec: str | None) -> Path | None:
+    """The SQLite catalog's file for a catalog spec; None for a server's catalog."""
+    if is_server_catalog(spec):
+        return None
+    if spec is not None:
+        return Path(spec)
+    if backend.local_root is None:
+        raise ArchiveError(f"{backend!r}: no local directory for the SQLite catalog")
+    return backend.local_root / CATALOG_NAME
+
+
+def _holds_archive(backend: Backend, catalog: Path | None) -> bool:
+    """Whether a location holds an archive: its SQLite catalog, or at least one log
+    segment (a server's catalog is shared, so only the segments tell)."""
+    if catalog is not None and catalog.is_file():
         return True
     return any(parse_segment_name(name) is not None for name in backend.names("log/"))
 
