@@ -172,6 +172,8 @@ def _crawl(
             ["wirearchive", *args.argv],
             level=log_level(args),
         )
+        if args.catalog:
+            settings.set("WIREARCHIVE_CATALOG", args.catalog, priority="cmdline")
         from scrapy.crawler import CrawlerProcess
 
         from .spiders import SourceSpider
@@ -186,7 +188,7 @@ def _crawl(
         run_id = crawler.stats.get_value("wirearchive/run") if crawler.stats else None
     finally:
         lock.release()
-    manifest = _manifest(archive, run_id)
+    manifest = _manifest(archive, run_id, settings.get("WIREARCHIVE_CATALOG") or None)
     if manifest is None:
         if interruption.signame is not None:
             print(
@@ -225,10 +227,10 @@ def _crawl(
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 
-def _manifest(archive: str, run_id: str | None) -> dict[str, Any] | None:
+def _manifest(archive: str, run_id: str | None, catalog: str | None) -> dict[str, Any] | None:
     if run_id is None:
         return None
-    with Store.open(archive) as store:
+    with Store.open(archive, catalog=catalog) as store:
         for manifest in store.runs(run=run_id):
             if "counts" in manifest:
                 return dict(manifest)

@@ -43,6 +43,12 @@ def archive_option(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="the archive (default: $WIREARCHIVE_ARCHIVE, else ./archive-data)",
     )
+    parser.add_argument(
+        "--catalog",
+        metavar="URL",
+        help="the archive's catalog: a postgresql:// URL, shared by writers on several hosts "
+        "(default: $WIREARCHIVE_CATALOG, else catalog.sqlite in the archive)",
+    )
 
 
 def json_option(parser: argparse.ArgumentParser, what: str = "the result") -> None:
@@ -94,7 +100,9 @@ def open_store(
     """
     from wirearchive.archive import Store, resolve_location
 
-    store = Store.open(resolve_location(args.archive), readonly=readonly, create=create)
+    store = Store.open(
+        resolve_location(args.archive), readonly=readonly, create=create, catalog=args.catalog
+    )
     try:
         yield store
     finally:

@@ -38,7 +38,7 @@ def _serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from wirearchive.archive import resolve_location
     from wirearchive.downstream.http import create_app
 
-    app = create_app(resolve_location(args.archive))
+    app = create_app(resolve_location(args.archive), catalog=args.catalog)
     print(
         f"serving {resolve_location(args.archive)} at http://{args.host}:{args.port}/", file=stderr
     )
