@@ -1249,7 +1249,7 @@ def _file_bytes(root: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("flags", [{"create": False}, {"readonly": True}], ids=["no-create", "ro"])
 def test_open_without_create_refuses_a_path_that_holds_no_archive(
-    tmp_path: Path, flags: dict[str, bool]
+    tmp_path: Path, flags: dict[str, Any]
 ) -> None:
     missing = tmp_path / "typo"
     with pytest.raises(ArchiveError, match=f"^no archive at {re.escape(str(missing))}$"):
