@@ -30,6 +30,7 @@ from typing import Any
 import orjson
 import psycopg
 from psycopg import errors
+from psycopg.conninfo import conninfo_to_dict
 
 from . import catalog as _sqlite
 from .catalog import (
@@ -174,9 +175,11 @@ class PostgresCatalog:
         self.url = url
         self._busy_timeout = busy_timeout
         try:
-            self._db = psycopg.connect(
-                url, autocommit=True, application_name="wirearchive", connect_timeout=30
-            )
+            # The URL's own settings win; a server that does not answer fails in 30 s.
+            settings = conninfo_to_dict(url)
+            settings.setdefault("connect_timeout", 30)
+            settings.setdefault("application_name", "wirearchive")
+            self._db = psycopg.connect(autocommit=True, **settings)
         except psycopg.Error as exc:
             raise CatalogError(f"cannot connect to the catalog {redacted(url)}: {exc}") from exc
         self._depth = 0
