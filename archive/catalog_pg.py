@@ -30,7 +30,7 @@ from typing import Any
 import orjson
 import psycopg
 from psycopg import errors
-from psycopg.conninfo import conninfo_to_dict
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from . import catalog as _sqlite
 from .catalog import (
@@ -179,7 +179,7 @@ class PostgresCatalog:
             settings = conninfo_to_dict(url)
             settings.setdefault("connect_timeout", 30)
             settings.setdefault("application_name", "wirearchive")
-            self._db = psycopg.connect(autocommit=True, **settings)
+            self._db = psycopg.connect(make_conninfo("", **settings), autocommit=True)
         except psycopg.Error as exc:
             raise CatalogError(f"cannot connect to the catalog {redacted(url)}: {exc}") from exc
         self._depth = 0
