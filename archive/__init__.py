@@ -8,7 +8,7 @@ outcome.status, outcome.version     # ("new", 1), then ("unchanged", 1) for the 
 
 from .backend import BACKENDS, Backend, FileBackend, open_backend
 from .canonical import VOLATILE, canonical_bytes, digest, nfc, sha256
-from .catalog import Catalog, Filters, SQLiteCatalog
+from .catalog import Catalog, CatalogError, Filters, SQLiteCatalog, open_catalog
 from .store import (
     DEFAULT_LOCATION,
     LOCATION_ENV,
@@ -33,6 +33,7 @@ __all__ = [
     "Backend",
     "Capture",
     "Catalog",
+    "CatalogError",
     "Changes",
     "FileBackend",
     "Filters",
@@ -49,6 +50,7 @@ __all__ = [
     "new_run_id",
     "nfc",
     "open_backend",
+    "open_catalog",
     "resolve_location",
     "sha256",
     "verify",

@@ -4,7 +4,8 @@
 readers never wait for a writer and see only committed groups. The write transaction
 (``BEGIN IMMEDIATE``) doubles as the archive's write lock: versions are numbered and log
 segments are written only while it is held, so two writers cannot both make version 2.
-PostgreSQL can take SQLite's place behind the same interface where several hosts write.
+PostgreSQL takes SQLite's place behind the same interface where several hosts write
+(`open_catalog` picks one by its spec; see `wirearchive.archive.catalog_pg`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote, urlparse, urlsplit, urlunsplit
 
 import orjson
 
@@ -32,6 +33,8 @@ __all__ = [
     "CATALOG_NAME",
     "TIME_FORMAT",
     "Catalog",
+    "CatalogBusy",
+    "CatalogError",
     "Filters",
     "ItemState",
     "Location",
@@ -39,7 +42,9 @@ __all__ = [
     "SegmentInfo",
     "catalog_file",
     "fts_query",
+    "is_server_catalog",
     "open_catalog",
+    "redacted",
     "resolve_catalog",
 ]
 
@@ -47,6 +52,13 @@ __all__ = [
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 SCHEMA_VERSION = "5"
+
+#: The SQLite catalog's file name in an archive's own folder.
+CATALOG_NAME = "catalog.sqlite"
+#: Where the catalog is when ``--catalog`` does not say: a ``postgresql://`` URL or a path.
+CATALOG_ENV = "WIREARCHIVE_CATALOG"
+#: The URL schemes of a PostgreSQL catalog.
+_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 # Tables written in log order (versions, sightings, quarantine) are keyed by seq, so
 # each commit appends to the end of their B-trees. The lookups by item and by capture go
@@ -152,12 +164,21 @@ class SegmentInfo:
     last_seq: int
 
 
+class CatalogError(Exception):
+    """The catalog cannot be reached: its server refuses the connection, say."""
+
+
+class CatalogBusy(CatalogError):
+    """Another writer holds the catalog's write lock, and waiting for it ran out."""
+
+
 class Catalog(Protocol):
     """What the store asks of an index; see `SQLiteCatalog` for the meaning of each call."""
 
-    #: Made by an older wirearchive, with tables emptied: the store reindexes it on open.
+    #: True when the catalog was made by an older wirearchive: the store reindexes it.
     upgraded: bool
 
+    def is_current(self) -> bool: ...
     def writing(self) -> Any: ...
     def reading(self) -> Any: ...
     def head(self) -> tuple[int, int]: ...
@@ -198,6 +219,20 @@ class Catalog(Protocol):
     def counts(self) -> dict[str, int]: ...
     def clear(self) -> None: ...
     def close(self) -> None: ...
+
+
+def redacted(url: str) -> str:
+    """A connection URL fit to print: its password replaced by ``***``."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
+
+
+def is_server_catalog(spec: str | None) -> bool:
+    """Whether a catalog spec names a database server (else: an SQLite file)."""
+    return spec is not None and spec.startswith(_POSTGRES_SCHEMES)
 
 
 def _id_hash(item_id: str) -> int:
@@ -965,11 +1000,6 @@ class SQLiteCatalog:
                 self._db.execute(f"DELETE FROM {table}")
 
 
-CATALOG_ENV = "WIREARCHIVE_CATALOG"
-#: The SQLite catalog's file name in an archive's own directory.
-CATALOG_NAME = "catalog.sqlite"
-
-
 def _cache_folder(archive: str, environ: Mapping[str, str]) -> Path:
     """A folder of its own for an archive's catalog under ``$XDG_CACHE_HOME/wirearchive/``.
 
@@ -1023,8 +1053,19 @@ def _sqlite_catalog(spec: str, *, readonly: bool, busy_timeout: float) -> Catalo
     return SQLiteCatalog(path, readonly=readonly, busy_timeout=busy_timeout)
 
 
+def _postgres_catalog(spec: str, *, readonly: bool, busy_timeout: float) -> Catalog:
+    from .catalog_pg import PostgresCatalog  # psycopg is imported only when used
+
+    return PostgresCatalog(spec, readonly=readonly, busy_timeout=busy_timeout)
+
+
 #: URI scheme → catalog factory; a plain path has no scheme and is a SQLite file.
-CATALOGS: dict[str, Callable[..., Catalog]] = {"": _sqlite_catalog, "file": _sqlite_catalog}
+CATALOGS: dict[str, Callable[..., Catalog]] = {
+    "": _sqlite_catalog,
+    "file": _sqlite_catalog,
+    "postgresql": _postgres_catalog,
+    "postgres": _postgres_catalog,
+}
 
 
 def open_catalog(spec: str, *, readonly: bool = False, busy_timeout: float = 120.0) -> Catalog:

@@ -30,13 +30,14 @@ from .backend import Backend, open_backend
 from .canonical import canonical_bytes, legacy_digest, nfc_item, sha256
 from .catalog import (
     Catalog,
+    CatalogBusy,
     Filters,
     ItemState,
     Location,
     SegmentInfo,
-    SQLiteCatalog,
     catalog_file,
     open_catalog,
+    redacted,
     resolve_catalog,
 )
 from .log import (
@@ -417,9 +418,11 @@ class Store:
     ) -> Store:
         """Open the archive at a location (see `resolve_location`), creating it if needed.
 
-        ``catalog`` says where the catalog lives (see `resolve_catalog`): by default in
-        the archive's directory, or for an archive on object storage (``s3://``) in a
-        per-archive folder under ``$XDG_CACHE_HOME/wirearchive/``.
+        ``catalog`` says where the catalog lives (see `resolve_catalog`): a
+        ``postgresql://`` URL shared by writers on several hosts, or an SQLite file; by
+        default ``$WIREARCHIVE_CATALOG``, else ``catalog.sqlite`` in the archive's
+        directory, or for an archive on object storage (``s3://``) in a per-archive folder
+        under ``$XDG_CACHE_HOME/wirearchive/``.
 
         ``create=False`` refuses a path that holds no archive (no catalog and no log
         segment) with ``ArchiveError("no archive at PATH")``, and makes nothing there.
@@ -437,18 +440,16 @@ class Store:
         try:
             backend = open_backend(where)
             spec = resolve_catalog(catalog, where, backend.local_root)
-            path = catalog_file(spec)
+            path = catalog_file(spec)  # None for a server's catalog
         except ValueError as exc:
             raise ArchiveError(str(exc)) from exc
-        if path is None:
-            raise ArchiveError(f"{spec}: only a SQLite file can be the catalog")
         if (readonly or not create) and not _holds_archive(backend, path):
             raise ArchiveError(f"no archive at {where}")
         if readonly:
-            found = cls._open_readonly(backend, path, gzip)
+            found = cls._open_readonly(backend, spec, path, gzip)
             if found is None:
-                cls._catch_up_for_reading(backend, path, gzip)
-                found = cls._open_readonly(backend, path, gzip, lagging=True)
+                cls._catch_up_for_reading(backend, spec, gzip)
+                found = cls._open_readonly(backend, spec, path, gzip, lagging=True)
             assert found is not None
             return found
         writable = open_catalog(spec)
@@ -461,21 +462,28 @@ class Store:
 
     @classmethod
     def _open_readonly(
-        cls, backend: Backend, path: Path, gzip: bool, *, lagging: bool = False
+        cls,
+        backend: Backend,
+        spec: str,
+        path: Path | None,
+        gzip: bool,
+        *,
+        lagging: bool = False,
     ) -> Store | None:
         """The archive opened read-only, or None when its catalog must be written first.
 
         With `lagging`, a catalog behind the log is accepted (a live writer is indexing).
         """
-        if not path.is_file():
+        label = path or redacted(spec)
+        if path is not None and not path.is_file():
             if lagging:
                 raise ArchiveError(f"{path}: another process is creating the catalog; try again")
             return None
-        catalog = SQLiteCatalog(path, readonly=True)
+        catalog = open_catalog(spec, readonly=True)
         try:
             current = catalog.is_current()
             if lagging and not current:
-                raise ArchiveError(f"{path}: another process is rebuilding the catalog; try again")
+                raise ArchiveError(f"{label}: another process is rebuilding the catalog; try again")
             if not lagging:
                 current = current and not backend.exists(segment_name(catalog.head()[0] + 1))
         except BaseException:
@@ -487,19 +495,21 @@ class Store:
         return cls(backend, catalog, gzip=gzip, readonly=True)
 
     @classmethod
-    def _catch_up_for_reading(cls, backend: Backend, path: Path, gzip: bool) -> None:
+    def _catch_up_for_reading(cls, backend: Backend, spec: str, gzip: bool) -> None:
         """Bring a missing, old or lagging catalog up to the log, unless a writer is live.
 
         Tried without waiting: a process holding the write lock indexes its own segment
         before it lets go, so a reader need not queue behind it and reads what is indexed.
         """
         try:
-            writable = SQLiteCatalog(path, busy_timeout=0)
+            writable = open_catalog(spec, busy_timeout=0)
             with cls(backend, writable, gzip=gzip) as catching_up:
                 if writable.upgraded:
                     catching_up.reindex()
                 with writable.writing():
                     catching_up._catch_up()
+        except CatalogBusy:  # a live writer on a server catalog
+            pass
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc):
                 raise
@@ -1014,9 +1024,10 @@ class Store:
         return diff_records(old, new)
 
 
-def _holds_archive(backend: Backend, catalog: Path) -> bool:
-    """Whether a location holds an archive: its catalog, or at least one log segment."""
-    if catalog.is_file():
+def _holds_archive(backend: Backend, catalog: Path | None) -> bool:
+    """Whether a location holds an archive: its SQLite catalog, or at least one log
+    segment (a server's catalog is shared, so only the segments tell)."""
+    if catalog is not None and catalog.is_file():
         return True
     return any(parse_segment_name(name) is not None for name in backend.names("log/"))
 

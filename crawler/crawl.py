@@ -190,6 +190,8 @@ def _crawl(
             redis=redis,
             idle_seconds=getattr(args, "redis_idle_seconds", None),
         )
+        if args.catalog:
+            settings.set("WIREARCHIVE_CATALOG", args.catalog, priority="cmdline")
         from scrapy.crawler import CrawlerProcess
 
         from .spiders import SourceSpider
@@ -204,7 +206,7 @@ def _crawl(
         run_id = crawler.stats.get_value("wirearchive/run") if crawler.stats else None
     finally:
         lock.release()
-    manifest = _manifest(archive, run_id)
+    manifest = _manifest(archive, run_id, settings.get("WIREARCHIVE_CATALOG") or None)
     if manifest is None:
         if interruption.signame is not None:
             print(
@@ -267,17 +269,18 @@ def _without_secrets(argv: list[str]) -> list[str]:
     """The command line for the run manifest, a Redis URL's password replaced."""
     found = list(argv)
     for index, arg in enumerate(found):
-        if arg == "--redis" and index + 1 < len(found):
-            found[index + 1] = redacted(found[index + 1])
-        elif arg.startswith("--redis="):
-            found[index] = "--redis=" + redacted(arg.partition("=")[2])
+        for option in ("--redis", "--catalog"):
+            if arg == option and index + 1 < len(found):
+                found[index + 1] = redacted(found[index + 1])
+            elif arg.startswith(option + "="):
+                found[index] = f"{option}=" + redacted(arg.partition("=")[2])
     return found
 
 
-def _manifest(archive: str, run_id: str | None) -> dict[str, Any] | None:
+def _manifest(archive: str, run_id: str | None, catalog: str | None) -> dict[str, Any] | None:
     if run_id is None:
         return None
-    with Store.open(archive) as store:
+    with Store.open(archive, catalog=catalog) as store:
         for manifest in store.runs(run=run_id):
             if "counts" in manifest:
                 return dict(manifest)

@@ -91,7 +91,8 @@ def archive_store(crawler: Any) -> Store | None:
         location = crawler.settings.get("WIREARCHIVE_ARCHIVE")
         if not location:
             return None
-        found = Store.open(resolve_location(location))
+        catalog = crawler.settings.get("WIREARCHIVE_CATALOG") or None
+        found = Store.open(resolve_location(location), catalog=catalog)
         _stores[crawler] = found
     return found
 

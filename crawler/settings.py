@@ -24,6 +24,10 @@ NEWSPIDER_MODULE = "wirearchive.crawler.spiders"
 #: ./archive-data. (Set it to an empty string and the pipeline refuses to start,
 #: naming this setting, rather than crawl into nothing.)
 WIREARCHIVE_ARCHIVE = resolve_location(None)
+#: The archive's catalog: `wirearchive crawl --catalog URL` or ``-s WIREARCHIVE_CATALOG=URL``
+#: (a postgresql:// URL, shared by crawlers on several hosts), else $WIREARCHIVE_CATALOG,
+#: else catalog.sqlite in the archive folder.
+WIREARCHIVE_CATALOG = os.environ.get("WIREARCHIVE_CATALOG")
 #: The folder of source files (one ``NAME.toml`` per source).
 WIREARCHIVE_SOURCES = os.environ.get("WIREARCHIVE_SOURCES", "sources")
 #: The source to crawl when the spider gets no ``-a source=NAME``.

@@ -420,10 +420,10 @@ def _errors(app: FastAPI) -> None:
         return await problem(request, Problem(400, "request.invalid-parameter", message))
 
 
-def create_app(archive_path: str | None) -> FastAPI:
+def create_app(archive_path: str | None, *, catalog: str | None = None) -> FastAPI:
     """The API and browser over the archive at `archive_path` (else $WIREARCHIVE_ARCHIVE,
     else ./archive-data), opened read-only now; `ArchiveError` if no archive is there."""
-    use = Access(open_archive(archive_path))
+    use = Access(open_archive(archive_path, catalog=catalog))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

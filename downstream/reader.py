@@ -191,7 +191,8 @@ class Archive:
         return self.store.summary()
 
 
-def open_archive(location: str | None = None) -> Archive:
+def open_archive(location: str | None = None, *, catalog: str | None = None) -> Archive:
     """Open the archive at `location` (a directory; else ``$WIREARCHIVE_ARCHIVE``, else
-    ``./archive-data``) for reading; `ArchiveError` when no archive is there."""
-    return Archive(Store.open(location, readonly=True))
+    ``./archive-data``) for reading, with the catalog `Store.open` takes; `ArchiveError`
+    when no archive is there."""
+    return Archive(Store.open(location, readonly=True, catalog=catalog))

@@ -54,11 +54,14 @@ def _parser(argv: Sequence[str] = ()) -> Parser:
 
 
 def _archive_fault(exc: Exception) -> bool:
-    """Whether the error is the archive's own (or its catalog's, sqlite3's); neither can
+    """Whether the error is the archive's own (or its catalog's: sqlite3's, PostgreSQL's); none can
     be when its module was never imported, as in ``validate``, which imports neither."""
     archive, sqlite3 = sys.modules.get("wirearchive.archive"), sys.modules.get("sqlite3")
-    return (sqlite3 is not None and isinstance(exc, sqlite3.Error)) or (
-        archive is not None and isinstance(exc, archive.ArchiveError)
+    psycopg = sys.modules.get("psycopg")  # a PostgreSQL catalog's server errors
+    return (
+        (sqlite3 is not None and isinstance(exc, sqlite3.Error))
+        or (psycopg is not None and isinstance(exc, psycopg.Error))
+        or (archive is not None and isinstance(exc, archive.ArchiveError | archive.CatalogError))
     )
 
 

@@ -48,8 +48,9 @@ def archive_option(parser: argparse.ArgumentParser, *, catalog: bool = True) -> 
     if catalog:
         parser.add_argument(
             "--catalog",
-            metavar="PATH",
-            help="the catalog's SQLite file (default: $WIREARCHIVE_CATALOG, else in the "
+            metavar="PATH|URL",
+            help="the catalog: an SQLite file, or a postgresql:// URL shared by writers on "
+            "several hosts (default: $WIREARCHIVE_CATALOG, else catalog.sqlite in the "
             "archive's directory, or for s3:// under $XDG_CACHE_HOME/wirearchive/)",
         )
 

@@ -25,7 +25,7 @@ def add_commands(commands: Any) -> None:
         "quarantined entry, and print the run's counts.",
     )
     crawl.add_argument("source", metavar="SOURCE", help="the source's name (NAME.toml)")
-    archive_option(crawl, catalog=False)  # $WIREARCHIVE_CATALOG
+    archive_option(crawl)
     crawl.add_argument(
         "--sources",
         metavar="DIR",

@@ -24,7 +24,7 @@ def add_commands(commands: Any) -> None:
         description="Serve a JSON API (OpenAPI at /openapi.json), Memento TimeMaps and "
         "TimeGates, and an archive browser at /. Nothing served can change the archive.",
     )
-    archive_option(serve, catalog=False)  # $WIREARCHIVE_CATALOG
+    archive_option(serve)
     serve.add_argument(
         "--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)"
     )
@@ -38,7 +38,7 @@ def _serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from wirearchive.archive import resolve_location
     from wirearchive.downstream.http import create_app
 
-    app = create_app(resolve_location(args.archive))
+    app = create_app(resolve_location(args.archive), catalog=args.catalog)
     print(
         f"serving {resolve_location(args.archive)} at http://{args.host}:{args.port}/", file=stderr
     )

@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 import pytest
 from wirearchive.archive import Capture, Store
+from wirearchive.archive.catalog import CATALOG_ENV
 
 PROFILE = "wire-item-1.0"
 STANDARD = {
@@ -109,8 +110,33 @@ def archive_dir(tmp_path: Path) -> Path:
     return tmp_path / "archive"
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run each test that asks for `catalog_spec` (every one using `store`) against both
+    catalogs, but for tests of the SQLite catalog itself (marked ``sqlite_catalog``)."""
+    if "catalog_spec" in metafunc.fixturenames:
+        only_sqlite = metafunc.definition.get_closest_marker("sqlite_catalog") is not None
+        kinds = ["sqlite"] if only_sqlite else ["sqlite", "postgresql"]
+        metafunc.parametrize("catalog_spec", kinds, indirect=True)
+
+
 @pytest.fixture
-def store(archive_dir: Path) -> Iterator[Store]:
+def catalog_spec(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """The catalog the test's archives use: None (SQLite, in the archive) or the URL of a
+    fresh PostgreSQL schema, set as $WIREARCHIVE_CATALOG so that every `Store.open` of
+    the test, and every command it runs, uses it. (Its own MonkeyPatch: a test's
+    ``monkeypatch.undo()`` must not switch catalogs half-way.)"""
+    with pytest.MonkeyPatch.context() as patch:
+        if getattr(request, "param", "sqlite") == "sqlite":
+            patch.delenv(CATALOG_ENV, raising=False)
+            yield None
+            return
+        url: str = request.getfixturevalue("postgres_server").new_schema()
+        patch.setenv(CATALOG_ENV, url)
+        yield url
+
+
+@pytest.fixture
+def store(archive_dir: Path, catalog_spec: str | None) -> Iterator[Store]:
     opened = Store.open(str(archive_dir))
     yield opened
     opened.close()

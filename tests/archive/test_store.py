@@ -354,7 +354,10 @@ def test_the_same_item_twice_in_one_group_is_new_then_unchanged(
 
 
 def test_concurrent_writers_number_versions_without_gaps(
-    archive_dir: Path, make_item: ItemFactory, make_capture: CaptureFactory
+    archive_dir: Path,
+    catalog_spec: str | None,
+    make_item: ItemFactory,
+    make_capture: CaptureFactory,
 ) -> None:
     # The catalog's write transaction is the archive's write lock: two writers can never
     # both make the same version, whichever store object or thread they use.
@@ -1152,6 +1155,7 @@ def test_reindex_restores_the_crawl_state(store: Store, make_item: ItemFactory) 
     assert store.url_state(url) == before
 
 
+@pytest.mark.sqlite_catalog
 def test_a_catalog_of_an_older_schema_is_rebuilt_on_open(
     store: Store, archive_dir: Path, make_item: ItemFactory, make_capture: CaptureFactory
 ) -> None:
