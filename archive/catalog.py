@@ -48,6 +48,23 @@ __all__ = [
     "resolve_catalog",
 ]
 
+#: The keys of a `search` row and of a `quarantine_rows` row, in their columns' order:
+#: one list for every catalog, so that they all answer alike.
+SEARCH_KEYS = (
+    "id",
+    "version",
+    "headline",
+    "language",
+    "agency",
+    "source",
+    "url",
+    "archivedAt",
+    "versionCreated",
+    "dated",
+    "cursor",
+)
+QUARANTINE_KEYS = ("qid", "count", "firstSeen", "lastSeen", "path", "line", "rule", "message")
+
 #: How the catalog writes the times it compares (the store's own times are written so).
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -872,20 +889,7 @@ class SQLiteCatalog:
             f"WHERE 1{where} ORDER BY f.dated DESC, l.seq DESC LIMIT ? OFFSET ?",
             (*values, limit, offset),
         )
-        keys = (
-            "id",
-            "version",
-            "headline",
-            "language",
-            "agency",
-            "source",
-            "url",
-            "archivedAt",
-            "versionCreated",
-            "dated",
-            "cursor",
-        )
-        return [dict(zip(keys, row, strict=True)) for row in rows]
+        return [dict(zip(SEARCH_KEYS, row, strict=True)) for row in rows]
 
     def facet_values(self, column: str) -> list[tuple[str, int]]:
         """The values of one facet (source, agency, lang) over the latest versions, with
@@ -924,19 +928,7 @@ class SQLiteCatalog:
             if qid
             else self._db.execute(sql.format(""))
         )
-        return [
-            {
-                "qid": row[0],
-                "count": row[1],
-                "firstSeen": row[2],
-                "lastSeen": row[3],
-                "path": row[4],
-                "line": row[5],
-                "rule": row[6],
-                "message": row[7],
-            }
-            for row in rows
-        ]
+        return [dict(zip(QUARANTINE_KEYS, row, strict=True)) for row in rows]
 
     def quarantine_location(self, qid: str) -> Location | None:
         row = self._db.execute(

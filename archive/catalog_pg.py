@@ -35,7 +35,9 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from . import catalog as _sqlite
 from .catalog import (
     _KIND_TABLES,
+    QUARANTINE_KEYS,
     SCHEMA_VERSION,
+    SEARCH_KEYS,
     CatalogBusy,
     CatalogError,
     Filters,
@@ -625,20 +627,7 @@ class PostgresCatalog:
             "LIMIT %s OFFSET %s",
             (*values, limit, offset),
         )
-        keys = (
-            "id",
-            "version",
-            "headline",
-            "language",
-            "agency",
-            "source",
-            "url",
-            "archivedAt",
-            "versionCreated",
-            "dated",
-            "cursor",
-        )
-        return [dict(zip(keys, row, strict=True)) for row in rows]
+        return [dict(zip(SEARCH_KEYS, row, strict=True)) for row in rows]
 
     def facet_values(self, column: str) -> list[tuple[str, int]]:
         """The values of one facet (source, agency, lang) over the latest versions, with
@@ -681,19 +670,7 @@ class PostgresCatalog:
             "JOIN quarantine q ON q.seq = g.s ORDER BY g.s",
             (qid,) if qid else (),
         )
-        return [
-            {
-                "qid": row[0],
-                "count": row[1],
-                "firstSeen": row[2],
-                "lastSeen": row[3],
-                "path": row[4],
-                "line": row[5],
-                "rule": row[6],
-                "message": row[7],
-            }
-            for row in rows
-        ]
+        return [dict(zip(QUARANTINE_KEYS, row, strict=True)) for row in rows]
 
     def quarantine_location(self, qid: str) -> Location | None:
         return self._location("quarantine", "t.qid = %s ORDER BY t.seq DESC", (qid,))
