@@ -25,6 +25,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC
 from typing import Any
 
 import orjson
@@ -49,7 +50,7 @@ from .catalog import (
 from .facets import body_text
 from .log import LogEntry
 
-__all__ = ["PostgresCatalog", "ts_query"]
+__all__ = ["PostgresCatalog", "SessionLock", "crawl_lock", "ts_query"]
 
 #: The schema written here: the index's meaning (SQLite's version) and this DDL's revision.
 PG_SCHEMA_VERSION = f"{SCHEMA_VERSION}-pg1"
@@ -855,3 +856,67 @@ class _Rows:
             self.warcs.append((body["file"], body["sha256"], body["size"], body["records"], number))
             return
         self.runs.setdefault(run, seq)
+
+
+#: The crawl lock of the archive a catalog indexes (one per schema, as the write lock).
+_CRAWL_KEY = "hashtextextended('wirearchive.crawl:' || current_schema(), 0)"
+
+
+class SessionLock:
+    """The crawl lock as a session-level advisory lock, on a connection of its own.
+
+    Held until `release` or until the connection ends: a crawl killed on any host loses
+    its connection, and the server drops the lock with the session.
+    """
+
+    def __init__(self, db: psycopg.Connection[Any]) -> None:
+        self._db: psycopg.Connection[Any] | None = db
+
+    def release(self) -> None:
+        if self._db is not None:
+            self._db.close()  # ends the session, and the lock with it
+            self._db = None
+
+
+def crawl_lock(url: str, *, archive: str, shared: bool) -> SessionLock:
+    """Take the crawl lock of the catalog at `url` for this process, or `CrawlLocked`
+    naming who holds it (the holders' ``application_name`` and since when)."""
+    import os
+    import socket
+
+    from .lock import CrawlLocked
+
+    mode = "shared" if shared else "exclusive"
+    name = f"wirearchive crawl pid {os.getpid()}@{socket.gethostname()}"[:63]
+    try:
+        settings = conninfo_to_dict(url)
+        settings.setdefault("connect_timeout", 30)
+        settings["application_name"] = name
+        db = psycopg.connect(make_conninfo("", **settings), autocommit=True)
+    except psycopg.Error as exc:
+        raise CatalogError(f"cannot connect to the catalog {redacted(url)}: {exc}") from exc
+    take = "pg_try_advisory_lock_shared" if shared else "pg_try_advisory_lock"
+    try:
+        got = db.execute(f"SELECT {take}({_CRAWL_KEY})".encode()).fetchone()
+        if got and got[0]:
+            return SessionLock(db)
+        holders = db.execute(
+            "SELECT a.application_name, l.mode, a.backend_start FROM pg_locks l "
+            "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' "
+            "AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = "
+            "current_database()) AND ((l.classid::bigint << 32) | l.objid::bigint) = "
+            f"{_CRAWL_KEY} ORDER BY a.backend_start".encode()
+        ).fetchall()
+    except psycopg.Error as exc:
+        db.close()
+        raise CatalogError(f"{redacted(url)}: cannot take the crawl lock: {exc}") from exc
+    db.close()
+    named = "; ".join(
+        f"{who or 'unnamed session'}, {'distributed' if 'Share' in lock_mode else 'plain'} "
+        f"crawl since {since.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+        for who, lock_mode, since in holders
+    )
+    raise CrawlLocked(
+        f"another crawl is running on {archive} ({named or 'holder unknown'}); this run "
+        f"({mode}) stops without fetching anything (lock: advisory lock in {redacted(url)})"
+    )

@@ -1,7 +1,7 @@
 """`wirearchive crawl SOURCE`: one scheduled crawl run of a source into an archive.
 
-The run takes ``<archive>/crawl.lock`` first (a second run on the same archive exits 2
-naming the pid and start time holding it), runs the `source` spider in-process with
+The run takes the archive's crawl lock first (archive/lock.py: a second run on the same
+archive exits 2 naming the pid and start time holding it), runs the `source` spider in-process with
 Scrapy's CrawlerProcess, and prints the run's counts like `ingest` does.
 Exit status: 0 nothing quarantined or failed; 1 some page quarantined or some URL failed
 (the rest was archived); 2 usage error or fatal fault (unknown source, bad source file,
@@ -26,7 +26,6 @@ import argparse
 import os
 import signal
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import FrameType
 from typing import Any, TextIO, cast
 
@@ -173,9 +172,8 @@ def _crawl(
         find_source(sources, args.source)  # names the bad file and key before anything runs
         if redis is not None:
             _reach(redis, "--redis" if getattr(args, "redis", None) else "WIREARCHIVE_REDIS_URL")
-        Path(archive).mkdir(parents=True, exist_ok=True)
         # another run holds it: say who, exit 2
-        lock = CrawlLock.acquire(archive, shared=redis is not None)
+        lock = CrawlLock.acquire(archive, shared=redis is not None, catalog=args.catalog)
     except (SourceError, CrawlLocked, _Unreachable) as exc:
         print(f"wirearchive: {exc}", file=stderr)
         return EXIT_FATAL

@@ -132,6 +132,8 @@ class ArchivePipeline:
         self.run_id = self.intake.run_id
         #: A distributed crawl's worker shares the crawl lock with the other workers.
         self.shared_lock = False
+        #: The catalog the crawl lock may live in as well (a PostgreSQL catalog's).
+        self.catalog: str | None = None
         self._lock: CrawlLock | None = None
         self._open = False
 
@@ -161,13 +163,16 @@ class ArchivePipeline:
             close_store=True,
         )
         pipeline.shared_lock = bool(settings.get("WIREARCHIVE_REDIS_URL"))
+        pipeline.catalog = settings.get("WIREARCHIVE_CATALOG") or None
         return pipeline
 
     # -- Scrapy's hooks --------------------------------------------------------------------
 
     def open_spider(self) -> None:
         if self.archive is not None:
-            self._lock = CrawlLock.acquire(resolve_location(self.archive), shared=self.shared_lock)
+            self._lock = CrawlLock.acquire(
+                resolve_location(self.archive), shared=self.shared_lock, catalog=self.catalog
+            )
         self.intake.started = utc_now()
         self._open = True
         if self.stats is not None:
