@@ -24,10 +24,27 @@ one site's slot), so one worker never hoards the queue of a one-site source. (sc
 ``REDIS_START_URLS_BATCH_SIZE`` applies to its RedisSpider's list of bare start URLs, which
 is not used: the start list goes into the queue as whole requests, callbacks and meta
 included.)
+
+A request taken from the shared queue is *leased*, not gone: `LeasedQueue` moves it, in one
+Lua script, into the worker's own hash ``wirearchive:<source>:leased:<worker>``, and the
+worker settles it (deletes it there) only once what came of it is durable: the page's
+version or sighting committed, the failure recorded, the feed's links pushed, the redirect
+queued. Each worker keeps a key ``wirearchive:<source>:alive:<worker>`` that expires
+``WIREARCHIVE_REDIS_LEASE_SECONDS`` after its last beat, renewed from a thread of its own so
+that a worker busy in a long commit still counts as alive. A worker killed outright (SIGKILL,
+a lost host) stops beating; the first live worker to notice moves its leased requests back
+into the queue (again one script, which checks the key is gone), so another worker fetches
+them. A page that was archived just before its worker died is fetched once more: a
+conditional GET, and an "unchanged" sighting, never a second version. A worker that stops
+on its own puts back what it leased and did not finish (a SIGTERM's in-flight requests).
 """
 
 from __future__ import annotations
 
+import itertools
+import os
+import socket
+import threading
 import time
 import uuid
 import warnings
@@ -38,12 +55,16 @@ from urllib.parse import urlsplit, urlunsplit
 
 from scrapy.exceptions import DontCloseSpider, ScrapyDeprecationWarning, UsageError
 from scrapy.settings import SETTINGS_PRIORITIES
+from scrapy_redis.queue import PriorityQueue
 
-from .pipelines import FRONTIER_STAT
+from .pipelines import FRONTIER_STAT, Settled
 
 __all__ = [
+    "LEASE_META",
     "REDIS_SCHEMES",
     "Frontier",
+    "LeaseMiddleware",
+    "LeasedQueue",
     "Tick",
     "check_url",
     "configure",
@@ -59,6 +80,34 @@ REDIS_SCHEMES = ("redis", "rediss", "unix")
 #: How often an idle worker looks at the shared queue, in seconds (Scrapy's own engine
 #: looks every 5 seconds when it has nothing in flight).
 _POLL_SECONDS = 0.5
+
+#: The request meta key holding a leased request's token (never written to the queue).
+LEASE_META = "wirearchive_lease"
+
+_LEASE_MIDDLEWARE = "wirearchive.crawler.frontier.LeaseMiddleware"
+
+#: Take the best request and lease it to a worker: KEYS queue, leased hash; ARGV token.
+_TAKE = """
+local got = redis.call('zrange', KEYS[1], 0, 0, 'WITHSCORES')
+if #got == 0 then return false end
+redis.call('zremrangebyrank', KEYS[1], 0, 0)
+redis.call('hset', KEYS[2], ARGV[1], got[2] .. '\t' .. got[1])
+return got[1]
+"""
+
+#: Put a worker's leased requests back in the queue: KEYS queue, leased hash, alive key,
+#: workers set; ARGV worker id, and "dead" to do it only if the alive key is gone.
+_RETURN = """
+if ARGV[2] == 'dead' and redis.call('exists', KEYS[3]) == 1 then return -1 end
+local leased = redis.call('hvals', KEYS[2])
+for _, entry in ipairs(leased) do
+  local tab = string.find(entry, '\t', 1, true)
+  redis.call('zadd', KEYS[1], string.sub(entry, 1, tab - 1), string.sub(entry, tab + 1))
+end
+redis.call('del', KEYS[2])
+redis.call('srem', KEYS[4], ARGV[1])
+return #leased
+"""
 
 _RENEW = """
 if redis.call('get', KEYS[1]) == ARGV[1] then
@@ -115,7 +164,7 @@ def configure(settings: Any) -> None:
         "SCHEDULER_FLUSH_ON_START": False,
         # Blocking pops would stall the reactor; the worker polls instead (see Frontier).
         "SCHEDULER_IDLE_BEFORE_CLOSE": 0,
-        "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
+        "SCHEDULER_QUEUE_CLASS": "wirearchive.crawler.frontier.LeasedQueue",
         "SCHEDULER_QUEUE_KEY": f"{prefix}:requests",
         "SCHEDULER_DUPEFILTER_KEY": f"{prefix}:dupefilter",
         "SCHEDULER_SERIALIZER": "wirearchive.crawler.requestjson",
@@ -123,6 +172,8 @@ def configure(settings: Any) -> None:
     }
     for name, value in forced.items():
         settings.set(name, value, priority="cmdline")
+    middlewares = {**settings.getdict("SPIDER_MIDDLEWARES"), _LEASE_MIDDLEWARE: 1}
+    settings.set("SPIDER_MIDDLEWARES", middlewares, priority="cmdline")
     # scrapy-redis 0.9 still passes `spider=` to the stats and calls Spider.log: noise on
     # every request in a quiet crawl's stderr, and nothing an operator can act on.
     warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning, module="scrapy_redis")
@@ -169,15 +220,27 @@ class Frontier:
         url: str,
         ttl: int = 60,
         idle_seconds: float = 10.0,
+        lease_seconds: int = 30,
     ) -> None:
         if ttl < 1:
             raise UsageError(f"WIREARCHIVE_REDIS_TICK_SECONDS={ttl}: give 1 or more seconds")
+        if lease_seconds < 1:
+            raise UsageError(
+                f"WIREARCHIVE_REDIS_LEASE_SECONDS={lease_seconds}: give 1 or more seconds"
+            )
         if idle_seconds < 0:
             raise UsageError(f"WIREARCHIVE_REDIS_IDLE_SECONDS={idle_seconds}: give 0 or more")
         self.server = server
         self.prefix = frontier_prefix(source)
         self.ttl = ttl
         self.idle_seconds = idle_seconds
+        self.lease_seconds = lease_seconds
+        #: This worker's name in the frontier: host, pid and a random part.
+        self.worker = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self._tokens = itertools.count(1)
+        self._reclaimed_at = 0.0
+        self._stopping = threading.Event()
+        self._heart: threading.Thread | None = None
         self.tick = Tick("", leader=False)
         #: What the run manifest records of the frontier (``pushed`` counts on).
         self.facts: dict[str, Any] = {"redis": redacted(url), "key": self.prefix}
@@ -189,6 +252,20 @@ class Frontier:
     @property
     def tick_key(self) -> str:
         return f"{self.prefix}:tick"
+
+    @property
+    def queue_key(self) -> str:
+        return f"{self.prefix}:requests"
+
+    def leased_key(self, worker: str | None = None) -> str:
+        return f"{self.prefix}:leased:{worker or self.worker}"
+
+    def alive_key(self, worker: str | None = None) -> str:
+        return f"{self.prefix}:alive:{worker or self.worker}"
+
+    @property
+    def workers_key(self) -> str:
+        return f"{self.prefix}:workers"
 
     @classmethod
     def from_crawler(cls, crawler: Any, source: str) -> Frontier:
@@ -202,6 +279,7 @@ class Frontier:
             url=str(settings.get("REDIS_URL")),
             ttl=settings.getint("WIREARCHIVE_REDIS_TICK_SECONDS", 60),
             idle_seconds=settings.getfloat("WIREARCHIVE_REDIS_IDLE_SECONDS", 10.0),
+            lease_seconds=settings.getint("WIREARCHIVE_REDIS_LEASE_SECONDS", 30),
         )
         frontier.open()
         frontier.attach(crawler)
@@ -213,8 +291,75 @@ class Frontier:
         self._renewed = time.monotonic()
         if self.tick.leader:
             self.server.delete(f"{self.prefix}:dupefilter")
-        self.facts.update(tick=self.tick.id, leader=self.tick.leader, pushed=0)
+        self.facts.update(
+            tick=self.tick.id, leader=self.tick.leader, pushed=0, worker=self.worker,
+            reclaimed=0, returned=0,
+        )  # fmt: skip
+        self._stay_alive()
+        self._heart = threading.Thread(target=self._beat_heart, name="frontier-alive", daemon=True)
+        self._heart.start()
+        self.reclaim()
         return self.tick
+
+    # -- leases ----------------------------------------------------------------------------
+
+    def take(self) -> tuple[bytes, str] | None:
+        """The best queued request, leased to this worker: its data and its token."""
+        token = str(next(self._tokens))
+        data = self.server.eval(_TAKE, 2, self.queue_key, self.leased_key(), token)
+        return None if data is None else (data, token)
+
+    def hand_back(self, data: bytes, score: float, token: str | None) -> None:
+        """Queue a request; with the token of the leased one it came from (a redirect, a
+        retry), settle that lease in the same transaction: the work moved to the queue."""
+        pipe = self.server.pipeline(transaction=True)
+        pipe.execute_command("ZADD", self.queue_key, score, data)
+        if token is not None:
+            pipe.hdel(self.leased_key(), token)
+        pipe.execute()
+
+    def settle(self, tokens: list[str]) -> None:
+        """What came of these leased requests is durable: they leave the lease."""
+        if tokens:
+            self.server.hdel(self.leased_key(), *tokens)
+
+    def reclaim(self) -> int:
+        """Put the requests leased to dead workers back in the queue; how many."""
+        found = 0
+        for name in self.server.smembers(self.workers_key):
+            worker = name.decode() if isinstance(name, bytes) else str(name)
+            if worker != self.worker:
+                found += max(0, self._return(worker, dead=True))
+        if found:
+            self.facts["reclaimed"] += found
+            spider = getattr(self._crawler, "spider", None)
+            if spider is not None:
+                spider.logger.warning(
+                    f"{found} request{'s' if found != 1 else ''} leased to stopped workers "
+                    f"put back in {self.queue_key}"
+                )
+        return found
+
+    def _return(self, worker: str, *, dead: bool) -> int:
+        keys = (self.queue_key, self.leased_key(worker), self.alive_key(worker), self.workers_key)
+        return int(self.server.eval(_RETURN, 4, *keys, worker, "dead" if dead else "own"))
+
+    def _beat_heart(self) -> None:
+        """Keep this worker's alive key, from a thread: a reactor busy for a while (a long
+        commit) is not a dead worker, and only a process that is gone stops this."""
+        while not self._stopping.wait(self.lease_seconds / 3):
+            try:
+                self._stay_alive()
+            except Exception as exc:  # noqa: BLE001 - a lost beat is retried; say why
+                spider = getattr(self._crawler, "spider", None)
+                if spider is not None:
+                    spider.logger.warning(f"cannot renew {self.alive_key()}: {exc}")
+
+    def _stay_alive(self) -> None:
+        pipe = self.server.pipeline(transaction=True)
+        pipe.set(self.alive_key(), self.tick.id, ex=self.lease_seconds)
+        pipe.sadd(self.workers_key, self.worker)
+        pipe.execute()
 
     def pushed(self) -> None:
         """Count one start request this (leading) worker pushed."""
@@ -227,6 +372,7 @@ class Frontier:
         crawler.signals.connect(self._idle, signal=signals.spider_idle)
         crawler.signals.connect(self._busy, signal=signals.request_reached_downloader)
         crawler.signals.connect(self._opened, signal=signals.spider_opened)
+        crawler.signals.connect(self._dropped, signal=signals.request_dropped)
         crawler.signals.connect(self.close, signal=signals.spider_closed)
 
     def _opened(self) -> None:
@@ -241,6 +387,12 @@ class Frontier:
     def _busy(self) -> None:
         self._idle_since = None
 
+    def _dropped(self, request: Any) -> None:
+        """A redirect or a retry the dupefilter refused: its leased origin is done."""
+        token = request.meta.get(LEASE_META)
+        if token is not None:
+            self.settle([str(token)])
+
     def _idle(self) -> None:
         """Keep an idle worker up until the shared queue has been empty for a while."""
         now = time.monotonic()
@@ -252,6 +404,9 @@ class Frontier:
     def _beat(self) -> None:
         """Renew the tick's lease now and then, and look at the shared queue."""
         now = time.monotonic()
+        if now - self._reclaimed_at >= min(self.lease_seconds / 2, 5.0):
+            self._reclaimed_at = now
+            self.reclaim()
         if now - self._renewed >= self.ttl / 3:
             self._renewed = now
             if not renew_tick(self.server, self.tick_key, self.tick.id, self.ttl):
@@ -269,6 +424,60 @@ class Frontier:
             nextcall.schedule()
 
     def close(self) -> None:
+        """Stop beating; put back what this worker leased and did not finish."""
         if self._loop is not None and self._loop.running:
             self._loop.stop()
         self._loop = None
+        self._stopping.set()
+        if self._heart is not None:
+            self._heart.join(timeout=5)
+            self._heart = None
+        returned = max(0, self._return(self.worker, dead=False))
+        self.facts["returned"] = self.facts.get("returned", 0) + returned
+        self.server.delete(self.alive_key())
+
+
+class LeasedQueue(PriorityQueue):  # type: ignore[misc]
+    """scrapy-redis's priority queue, each request taken leased to its worker (see above)."""
+
+    def _frontier(self) -> Frontier:
+        frontier = getattr(self.spider, "frontier", None)
+        if not isinstance(frontier, Frontier):
+            raise UsageError(f"{type(self).__name__} needs a spider with a shared frontier")
+        return frontier
+
+    def push(self, request: Any) -> None:
+        token = request.meta.pop(LEASE_META, None)  # a leased request's follow-up
+        data = self._encode_request(request)
+        self._frontier().hand_back(data, -request.priority, token)
+
+    def pop(self, timeout: int = 0) -> Any:
+        taken = self._frontier().take()
+        if taken is None:
+            return None
+        data, token = taken
+        request = self._decode_request(data)
+        request.meta[LEASE_META] = token
+        return request
+
+
+class LeaseMiddleware:
+    """Ends each leased response's callback output with a `Settled` marker for the pipeline.
+
+    Last in the spider middlewares' order (closest to the engine), so the marker follows
+    everything the callback gave: the pipeline settles the lease once those are durable.
+    (A download's failure skips the spider middlewares; the errback yields its marker.)
+    """
+
+    def process_spider_output(self, response: Any, result: Any) -> Any:
+        yield from result
+        token = response.meta.get(LEASE_META)
+        if token is not None:
+            yield Settled(str(token))
+
+    async def process_spider_output_async(self, response: Any, result: Any) -> Any:
+        async for one in result:
+            yield one
+        token = response.meta.get(LEASE_META)
+        if token is not None:
+            yield Settled(str(token))

@@ -714,6 +714,11 @@ class Intake:
 
     # -- groups and the end of the run ----------------------------------------------------
 
+    @property
+    def queued(self) -> int:
+        """How many inputs wait for their group to be durable."""
+        return len(self._waiting)
+
     def due(self) -> bool:
         """Whether the queued group should be committed now (full, or waited long enough)."""
         return bool(self._writer) and (

@@ -31,6 +31,7 @@ __all__ = [
     "CrawledPage",
     "FetchFailed",
     "NotModifiedPage",
+    "Settled",
     "archive_store",
 ]
 
@@ -79,6 +80,13 @@ class FetchFailed:
         if self.via:
             found["via"] = self.via
         return found
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """A distributed worker's leased request is done once what came before is durable."""
+
+    token: str
 
 
 _stores: weakref.WeakKeyDictionary[Any, Store] = weakref.WeakKeyDictionary()
@@ -136,6 +144,10 @@ class ArchivePipeline:
         self.catalog: str | None = None
         self._lock: CrawlLock | None = None
         self._open = False
+        #: The shared frontier's side that settles leases (a distributed worker's), and the
+        #: leases whose work waits in the intake's group.
+        self.frontier: Any = None
+        self._settling: list[str] = []
 
     @property
     def counts(self) -> Counts:
@@ -164,6 +176,7 @@ class ArchivePipeline:
         )
         pipeline.shared_lock = bool(settings.get("WIREARCHIVE_REDIS_URL"))
         pipeline.catalog = settings.get("WIREARCHIVE_CATALOG") or None
+        pipeline.frontier = getattr(getattr(crawler, "spider", None), "frontier", None)
         return pipeline
 
     # -- Scrapy's hooks --------------------------------------------------------------------
@@ -182,7 +195,9 @@ class ArchivePipeline:
         if not self._open:
             self.open_spider()
         try:
-            if isinstance(item, CrawledPage):
+            if isinstance(item, Settled):
+                self._settling.append(item.token)
+            elif isinstance(item, CrawledPage):
                 self._page(item)  # raises DropItem for a quarantined page
             elif isinstance(item, NotModifiedPage):
                 derived = {"url": item.url, **item.derived}
@@ -193,7 +208,15 @@ class ArchivePipeline:
         finally:
             if self.intake.due():  # a slow crawl commits on time, not only when full
                 self.intake.commit()
+            if self._settling and not self.intake.queued:
+                self._settle()
         return item
+
+    def _settle(self) -> None:
+        """Settle the leases whose work is durable now (nothing is queued)."""
+        if self.frontier is not None:
+            self.frontier.settle(self._settling)
+        self._settling = []
 
     def close_spider(self) -> None:
         # `wirearchive crawl` sets this stat when a SIGINT/SIGTERM stopped the run early.
@@ -203,6 +226,7 @@ class ArchivePipeline:
         extra = {"frontier": dict(frontier)} if frontier else {}
         try:
             self.manifest = self.intake.close("interrupted" if interrupted else "finished", **extra)
+            self._settle()
         finally:
             if self._lock is not None:
                 self._lock.release()

@@ -33,9 +33,9 @@ from twisted.python.failure import Failure
 from wirearchive.archive import Capture, HttpExchange, Store
 from wirearchive.validators import Problem
 
-from ..frontier import Frontier, configure
+from ..frontier import LEASE_META, Frontier, configure
 from ..middlewares import OffsiteRefused
-from ..pipelines import CrawledPage, FetchFailed, NotModifiedPage, archive_store
+from ..pipelines import CrawledPage, FetchFailed, NotModifiedPage, Settled, archive_store
 from ..readers import Extracted, ReadContext, readers, step
 from ..readers import Source as InputSource
 from ..readers.feed import feed_links
@@ -463,7 +463,7 @@ class ArticleSpider(scrapy.Spider):
         extracted = apply_overrides(extracted, response, self.source.fields)
         yield CrawledPage(response.url, capture, extracted, derived, tuple(steps))
 
-    def failed(self, failure: Failure) -> Iterator[FetchFailed]:
+    def failed(self, failure: Failure) -> Iterator[FetchFailed | Settled]:
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
         via = request.meta.get("wirearchive_via") if request is not None else None
@@ -472,6 +472,9 @@ class ArticleSpider(scrapy.Spider):
         if kind is not None:
             message = f"{message}: the {kind} gave no links"
         yield FetchFailed(url, rule, message, via, skipped)
+        token = request.meta.get(LEASE_META) if request is not None else None
+        if token is not None:  # a download's failure skips the spider middlewares
+            yield Settled(str(token))
 
 
 class SourceSpider(ArticleSpider):

@@ -1,12 +1,17 @@
-"""The shared frontier's parts: the tick lease, the settings of a worker, URLs in logs."""
+"""The shared frontier's parts: the tick lease, request leases, the settings of a worker,
+URLs in logs."""
 
 from __future__ import annotations
+
+import time
+from typing import cast
 
 import pytest
 import redis
 from scrapy.exceptions import UsageError
 from scrapy.settings import Settings
 from wirearchive.crawler.frontier import (
+    Frontier,
     check_url,
     configure,
     join_tick,
@@ -74,3 +79,79 @@ def test_passwords_stay_out_of_logs_and_manifests() -> None:
     assert redacted("redis://user:pw@host:6380/1") == "redis://user:***@host:6380/1"
     assert redacted("redis://:pw@host/0") == "redis://:***@host/0"
     assert redacted("redis://host:6379/0") == "redis://host:6379/0"
+
+
+def _queued(client: redis.Redis, key: str) -> list[tuple[bytes, float]]:
+    found = cast(list[tuple[bytes, float]], client.zrange(key, 0, -1, withscores=True))
+    return [(data, float(score)) for data, score in found]
+
+
+def test_a_taken_request_is_leased_until_settled_and_a_dead_workers_go_back(
+    redis_url: str,
+) -> None:
+    client = redis.Redis.from_url(redis_url)
+    first = Frontier(client, "fixture", url=redis_url, lease_seconds=1)
+    second = Frontier(client, "fixture", url=redis_url, lease_seconds=1)
+    first.open()
+    second.open()
+    try:
+        queue = first.queue_key
+        for data, score in ((b"low", 0.0), (b"high", -10.0), (b"mid", -5.0)):
+            first.hand_back(data, score, None)
+        # The best request (the lowest score) leaves the queue for the worker's lease.
+        taken = first.take()
+        assert taken is not None
+        data, token = taken
+        assert data == b"high"
+        assert [d for d, _ in _queued(client, queue)] == [b"mid", b"low"]
+        assert client.hget(first.leased_key(), token) == b"-10\thigh"
+        # A follow-up (a redirect) queued with the lease's token settles it at once.
+        first.hand_back(b"high-redirected", -10.0, token)
+        assert client.hlen(first.leased_key()) == 0
+        # Settled by the pipeline once durable: gone from the lease.
+        taken = first.take()
+        assert taken is not None
+        first.settle([taken[1]])
+        assert client.hlen(first.leased_key()) == 0
+        # The first worker dies holding one lease: its alive key lapses; the second
+        # worker puts the request back with its priority, and forgets the dead worker.
+        held = first.take()
+        assert held is not None
+        first._stopping.set()  # its heart stops, as with SIGKILL
+        client.delete(first.alive_key())
+        assert second.reclaim() == 1
+        assert _queued(client, queue)[0] == (held[0], -5.0)
+        assert client.hlen(first.leased_key()) == 0
+        assert first.worker.encode() not in client.smembers(first.workers_key)
+        assert second.facts["reclaimed"] == 1
+        # A live worker's leases are never taken from it.
+        mine = second.take()
+        assert mine is not None
+        third = Frontier(client, "fixture", url=redis_url, lease_seconds=1)
+        third.open()
+        assert third.reclaim() == 0
+        third.close()
+        # Stopping, a worker puts back what it leased and did not finish.
+        before = client.zcard(queue)
+        second.close()
+        assert client.zcard(queue) == before + 1
+        assert second.facts["returned"] == 1
+        assert not client.exists(second.alive_key())
+    finally:
+        first.close()
+        second.close()
+        client.flushdb()
+        client.close()
+
+
+def test_the_alive_key_is_kept_by_a_thread_while_the_reactor_is_busy(redis_url: str) -> None:
+    client = redis.Redis.from_url(redis_url)
+    frontier = Frontier(client, "fixture", url=redis_url, lease_seconds=1)
+    frontier.open()
+    try:
+        time.sleep(2.5)  # no reactor runs here at all: the thread alone renews the key
+        assert client.exists(frontier.alive_key())
+    finally:
+        frontier.close()
+    assert not client.exists(frontier.alive_key())
+    client.close()
