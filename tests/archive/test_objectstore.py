@@ -4,10 +4,7 @@ for a name (one winner, nothing lost), and a whole archive on object storage."""
 from __future__ import annotations
 
 import io
-import socket
 import threading
-import urllib.request
-import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -15,7 +12,6 @@ from typing import Any
 
 import orjson
 import pytest
-from moto.server import ThreadedMotoServer
 from wirearchive.archive import (
     BACKENDS,
     ArchiveError,
@@ -34,42 +30,21 @@ from wirearchive.archive.objectstore import (
 )
 from wirearchive.crawler.cli import run
 
+from tests._servers import S3_ELSEWHERE, new_bucket, s3_environment
+
 PROFILE = "wire-item-1.0"
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[str]:
-    """moto's S3 on a free loopback port, for this module's tests, stopped after them."""
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
-
-
 @pytest.fixture
-def bucket(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
+def bucket(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """A new empty bucket, and the environment that points the backend at it."""
-    name = f"test-{uuid.uuid4().hex[:12]}"
-    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/{name}", method="PUT")).close()
-    for variable in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
+    for variable in S3_ELSEWHERE:
         monkeypatch.delenv(variable, raising=False)
-    monkeypatch.setenv("WIREARCHIVE_S3_ENDPOINT", endpoint)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    for variable, value in s3_environment(s3_endpoint).items():
+        monkeypatch.setenv(variable, value)
     monkeypatch.delenv("WIREARCHIVE_CATALOG", raising=False)
-    return name
+    return new_bucket(s3_endpoint)
 
 
 @pytest.fixture

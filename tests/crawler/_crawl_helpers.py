@@ -82,7 +82,7 @@ def _urls(base_url: str, paths: list[str]) -> str:
 
 
 def crawl_command(
-    archive: Path, sources: Path, *settings: str, name: str = "fixture", json: bool = True
+    archive: Path | str, sources: Path, *settings: str, name: str = "fixture", json: bool = True
 ) -> list[str]:
     command = [
         sys.executable, "-m", "wirearchive.crawler.cli", "crawl", name,
