@@ -37,6 +37,13 @@ into the queue (again one script, which checks the key is gone), so another work
 them. A page that was archived just before its worker died is fetched once more: a
 conditional GET, and an "unchanged" sighting, never a second version. A worker that stops
 on its own puts back what it leased and did not finish (a SIGTERM's in-flight requests).
+
+A request is reclaimed from dead workers at most ``WIREARCHIVE_REDIS_LEASE_TRIES`` times a
+tick (each death counted in ``wirearchive:<source>:deaths`` by the request's SHA-1): a page
+that crashes whoever reads it would otherwise take every worker down in turn, for ever. The
+worker that finds the last death gives the request up: a ``fetch.abandoned`` failure in its
+run manifest, naming the URL, the deaths and the last worker, the lease moved to its own
+hash until that is recorded (so a giver-up that dies too passes it on).
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ import threading
 import time
 import uuid
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -57,7 +65,8 @@ from scrapy.exceptions import DontCloseSpider, ScrapyDeprecationWarning, UsageEr
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy_redis.queue import PriorityQueue
 
-from .pipelines import FRONTIER_STAT, Settled
+from . import requestjson
+from .pipelines import FRONTIER_STAT, FetchFailed, Settled
 
 __all__ = [
     "LEASE_META",
@@ -96,17 +105,36 @@ return got[1]
 """
 
 #: Put a worker's leased requests back in the queue: KEYS queue, leased hash, alive key,
-#: workers set; ARGV worker id, and "dead" to do it only if the alive key is gone.
+#: workers set, deaths hash, the caller's leased hash; ARGV worker id, "dead" to do it only
+#: if the alive key is gone (else "own"), the tries a request gets. A dead worker's request
+#: counts one death (by its SHA-1); one whose workers died `tries` times is not queued
+#: again but moved to the caller's lease, to be recorded as a failure and settled there.
+#: Returns the number queued again, then token and data of each request given up.
 _RETURN = """
-if ARGV[2] == 'dead' and redis.call('exists', KEYS[3]) == 1 then return -1 end
-local leased = redis.call('hvals', KEYS[2])
-for _, entry in ipairs(leased) do
+if ARGV[2] == 'dead' and redis.call('exists', KEYS[3]) == 1 then return {-1} end
+local leased = redis.call('hgetall', KEYS[2])
+local found = {0}
+for i = 1, #leased, 2 do
+  local entry = leased[i + 1]
   local tab = string.find(entry, '\t', 1, true)
-  redis.call('zadd', KEYS[1], string.sub(entry, 1, tab - 1), string.sub(entry, tab + 1))
+  local data = string.sub(entry, tab + 1)
+  local deaths = 0
+  if ARGV[2] == 'dead' then
+    deaths = redis.call('hincrby', KEYS[5], redis.sha1hex(data), 1)
+  end
+  if deaths >= tonumber(ARGV[3]) then
+    local token = 'abandoned:' .. deaths .. ':' .. ARGV[1] .. ':' .. leased[i]
+    redis.call('hset', KEYS[6], token, entry)
+    table.insert(found, token)
+    table.insert(found, data)
+  else
+    redis.call('zadd', KEYS[1], string.sub(entry, 1, tab - 1), data)
+    found[1] = found[1] + 1
+  end
 end
 redis.call('del', KEYS[2])
 redis.call('srem', KEYS[4], ARGV[1])
-return #leased
+return found
 """
 
 _RENEW = """
@@ -221,6 +249,7 @@ class Frontier:
         ttl: int = 60,
         idle_seconds: float = 10.0,
         lease_seconds: int = 30,
+        tries: int = 3,
     ) -> None:
         if ttl < 1:
             raise UsageError(f"WIREARCHIVE_REDIS_TICK_SECONDS={ttl}: give 1 or more seconds")
@@ -228,6 +257,8 @@ class Frontier:
             raise UsageError(
                 f"WIREARCHIVE_REDIS_LEASE_SECONDS={lease_seconds}: give 1 or more seconds"
             )
+        if tries < 1:
+            raise UsageError(f"WIREARCHIVE_REDIS_LEASE_TRIES={tries}: give 1 or more tries")
         if idle_seconds < 0:
             raise UsageError(f"WIREARCHIVE_REDIS_IDLE_SECONDS={idle_seconds}: give 0 or more")
         self.server = server
@@ -235,6 +266,11 @@ class Frontier:
         self.ttl = ttl
         self.idle_seconds = idle_seconds
         self.lease_seconds = lease_seconds
+        #: How many workers may die holding one request before it is given up.
+        self.tries = tries
+        #: Requests given up, and what records them (see `record_abandoned`).
+        self._given_up: list[tuple[FetchFailed, str]] = []
+        self._record: Callable[[FetchFailed, str], None] | None = None
         #: This worker's name in the frontier: host, pid and a random part.
         self.worker = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self._tokens = itertools.count(1)
@@ -267,6 +303,10 @@ class Frontier:
     def workers_key(self) -> str:
         return f"{self.prefix}:workers"
 
+    @property
+    def deaths_key(self) -> str:
+        return f"{self.prefix}:deaths"
+
     @classmethod
     def from_crawler(cls, crawler: Any, source: str) -> Frontier:
         """The worker's frontier, its tick joined (or led), hooked to the crawler's signals."""
@@ -280,6 +320,7 @@ class Frontier:
             ttl=settings.getint("WIREARCHIVE_REDIS_TICK_SECONDS", 60),
             idle_seconds=settings.getfloat("WIREARCHIVE_REDIS_IDLE_SECONDS", 10.0),
             lease_seconds=settings.getint("WIREARCHIVE_REDIS_LEASE_SECONDS", 30),
+            tries=settings.getint("WIREARCHIVE_REDIS_LEASE_TRIES", 3),
         )
         frontier.open()
         frontier.attach(crawler)
@@ -290,10 +331,10 @@ class Frontier:
         self.tick = join_tick(self.server, self.tick_key, self.ttl)
         self._renewed = time.monotonic()
         if self.tick.leader:
-            self.server.delete(f"{self.prefix}:dupefilter")
+            self.server.delete(f"{self.prefix}:dupefilter", self.deaths_key)
         self.facts.update(
             tick=self.tick.id, leader=self.tick.leader, pushed=0, worker=self.worker,
-            reclaimed=0, returned=0,
+            reclaimed=0, returned=0, abandoned=0,
         )  # fmt: skip
         self._stay_alive()
         self._heart = threading.Thread(target=self._beat_heart, name="frontier-alive", daemon=True)
@@ -324,15 +365,21 @@ class Frontier:
             self.server.hdel(self.leased_key(), *tokens)
 
     def reclaim(self) -> int:
-        """Put the requests leased to dead workers back in the queue; how many."""
+        """Put the requests leased to dead workers back in the queue; how many.
+
+        A request whose workers all died, `tries` times over (a page that crashes whoever
+        reads it), is given up instead: a failure (``fetch.abandoned``) for this worker's
+        run to record, its lease now this worker's until that record is durable
+        (`record_abandoned`).
+        """
         found = 0
         for name in self.server.smembers(self.workers_key):
             worker = name.decode() if isinstance(name, bytes) else str(name)
             if worker != self.worker:
-                found += max(0, self._return(worker, dead=True))
+                found += self._return(worker, dead=True)
+        spider = getattr(self._crawler, "spider", None)
         if found:
             self.facts["reclaimed"] += found
-            spider = getattr(self._crawler, "spider", None)
             if spider is not None:
                 spider.logger.warning(
                     f"{found} request{'s' if found != 1 else ''} leased to stopped workers "
@@ -341,8 +388,50 @@ class Frontier:
         return found
 
     def _return(self, worker: str, *, dead: bool) -> int:
-        keys = (self.queue_key, self.leased_key(worker), self.alive_key(worker), self.workers_key)
-        return int(self.server.eval(_RETURN, 4, *keys, worker, "dead" if dead else "own"))
+        keys = (
+            self.queue_key, self.leased_key(worker), self.alive_key(worker), self.workers_key,
+            self.deaths_key, self.leased_key(),
+        )  # fmt: skip
+        mode = "dead" if dead else "own"
+        found = self.server.eval(_RETURN, len(keys), *keys, worker, mode, self.tries)
+        given_up = found[1:]
+        for at in range(0, len(given_up), 2):
+            token = given_up[at].decode() if isinstance(given_up[at], bytes) else given_up[at]
+            self._abandon(str(token), given_up[at + 1], worker)
+        return max(0, int(found[0]))
+
+    def _abandon(self, token: str, data: bytes, worker: str) -> None:
+        """Give up a request that outlived `tries` workers: a failure naming the rule."""
+        deaths = int(token.split(":", 2)[1])
+        try:
+            request = requestjson.loads(data)
+            url, via = str(request.get("url")), (request.get("meta") or {}).get("wirearchive_via")
+        except ValueError as exc:  # not a request this program queued: still named
+            url, via = f"{self.queue_key}: {exc}", None
+        failed = FetchFailed(
+            url,
+            "fetch.abandoned",
+            f"{deaths} worker{'s' if deaths != 1 else ''} taking it stopped before finishing "
+            f"it (the last: {worker}); not queued again "
+            f"(WIREARCHIVE_REDIS_LEASE_TRIES={self.tries})",
+            str(via) if via else None,
+        )
+        self.facts["abandoned"] = self.facts.get("abandoned", 0) + 1
+        spider = getattr(self._crawler, "spider", None)
+        if spider is not None:
+            spider.logger.error(f"gave up {url}: {failed.message}")
+        self._given_up.append((failed, token))
+        self._hand_over()
+
+    def record_abandoned(self, record: Callable[[FetchFailed, str], None]) -> None:
+        """Have `record` (the pipeline's) record each request given up, with its lease's
+        token to settle once durable; those given up before it was set go to it now."""
+        self._record = record
+        self._hand_over()
+
+    def _hand_over(self) -> None:
+        while self._record is not None and self._given_up:
+            self._record(*self._given_up.pop(0))
 
     def _beat_heart(self) -> None:
         """Keep this worker's alive key, from a thread: a reactor busy for a while (a long

@@ -177,6 +177,8 @@ class ArchivePipeline:
         pipeline.shared_lock = bool(settings.get("WIREARCHIVE_REDIS_URL"))
         pipeline.catalog = settings.get("WIREARCHIVE_CATALOG") or None
         pipeline.frontier = getattr(getattr(crawler, "spider", None), "frontier", None)
+        if pipeline.frontier is not None:
+            pipeline.frontier.record_abandoned(pipeline.abandoned)
         return pipeline
 
     # -- Scrapy's hooks --------------------------------------------------------------------
@@ -211,6 +213,14 @@ class ArchivePipeline:
             if self._settling and not self.intake.queued:
                 self._settle()
         return item
+
+    def abandoned(self, failed: FetchFailed, token: str) -> None:
+        """A request the shared frontier gave up (its workers kept dying): a failure of this
+        run, its lease settled like any failure's."""
+        self._failed(failed)
+        self._settling.append(token)
+        if not self.intake.queued:
+            self._settle()
 
     def _settle(self) -> None:
         """Settle the leases whose work is durable now (nothing is queued)."""

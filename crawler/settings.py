@@ -57,6 +57,12 @@ WIREARCHIVE_REDIS_URL = os.environ.get("WIREARCHIVE_REDIS_URL") or None
 #: A distributed worker stops once the shared queue has been empty, and it has had nothing
 #: in flight, for this many seconds (``--redis-idle-seconds``).
 WIREARCHIVE_REDIS_IDLE_SECONDS = 10.0
+#: A distributed worker's alive key lapses this many seconds after its last beat; then
+#: the requests it had taken go back to the shared queue.
+WIREARCHIVE_REDIS_LEASE_SECONDS = 30
+#: A request whose workers died holding it this many times (a page that crashes whoever
+#: reads it) is not queued again but recorded as a ``fetch.abandoned`` failure.
+WIREARCHIVE_REDIS_LEASE_TRIES = 3
 #: The lease of a tick (one scheduled run, whose first worker pushes the start list): it
 #: is renewed by every live worker and lapses this many seconds after the last one stops.
 WIREARCHIVE_REDIS_TICK_SECONDS = 60

@@ -8,8 +8,10 @@ from typing import cast
 
 import pytest
 import redis
+from scrapy import Request
 from scrapy.exceptions import UsageError
 from scrapy.settings import Settings
+from wirearchive.crawler import requestjson
 from wirearchive.crawler.frontier import (
     Frontier,
     check_url,
@@ -18,6 +20,7 @@ from wirearchive.crawler.frontier import (
     redacted,
     renew_tick,
 )
+from wirearchive.crawler.pipelines import FetchFailed
 
 
 def test_the_first_worker_leads_a_tick_the_others_join_it(redis_url: str) -> None:
@@ -155,3 +158,94 @@ def test_the_alive_key_is_kept_by_a_thread_while_the_reactor_is_busy(redis_url: 
         frontier.close()
     assert not client.exists(frontier.alive_key())
     client.close()
+
+
+def _die(frontier: Frontier, client: redis.Redis) -> None:
+    """`frontier`'s worker is SIGKILLed: its heart stops and its alive key lapses."""
+    frontier._stopping.set()
+    client.delete(frontier.alive_key())
+
+
+def _take_and_die(client: redis.Redis, redis_url: str) -> Frontier:
+    """A worker (two tries a request) that takes the best request and is SIGKILLed."""
+    worker = Frontier(client, "fixture", url=redis_url, lease_seconds=1, tries=2)
+    worker.open()
+    assert worker.take() is not None
+    _die(worker, client)
+    return worker
+
+
+def test_a_request_whose_workers_keep_dying_is_given_up_as_a_failure(redis_url: str) -> None:
+    client = redis.Redis.from_url(redis_url)
+    survivor = Frontier(client, "fixture", url=redis_url, lease_seconds=1, tries=2)
+    survivor.open()
+    recorded: list[tuple[FetchFailed, str]] = []
+    try:
+        page = Request("http://127.0.0.1/crashes-its-reader", meta={"wirearchive_via": "feed"})
+        survivor.hand_back(requestjson.dumps(page.to_dict()), 0.0, None)
+        # The first worker to take it dies: one death, and the request is queued again.
+        first = _take_and_die(client, redis_url)
+        assert survivor.reclaim() == 1
+        assert client.zcard(survivor.queue_key) == 1
+        # The second dies too: two deaths reach the tries, and the request is given up,
+        # not queued a third time, its lease the survivor's until the failure is recorded.
+        second = _take_and_die(client, redis_url)
+        assert survivor.reclaim() == 0
+        assert client.zcard(survivor.queue_key) == 0
+        assert client.hlen(survivor.leased_key()) == 1
+        assert survivor.facts["abandoned"] == 1
+        # Given up before anything recorded it: handed over once a recorder is set.
+        survivor.record_abandoned(lambda failed, token: recorded.append((failed, token)))
+        [(failed, token)] = recorded
+        assert failed.url == "http://127.0.0.1/crashes-its-reader"
+        assert failed.rule == "fetch.abandoned"
+        assert failed.via == "feed"
+        assert failed.message.startswith("2 workers taking it stopped before finishing it")
+        assert second.worker in failed.message
+        assert "WIREARCHIVE_REDIS_LEASE_TRIES=2" in failed.message
+        survivor.settle([token])
+        assert client.hlen(survivor.leased_key()) == 0
+        # A new tick forgets the deaths: the page gets its tries again.
+        client.delete(survivor.tick_key)
+        leader = Frontier(client, "fixture", url=redis_url, lease_seconds=1, tries=2)
+        leader.open()
+        assert leader.tick.leader
+        assert not client.exists(leader.deaths_key)
+        leader.close()
+        for dead in (first, second):
+            dead.close()
+    finally:
+        survivor.close()
+        client.flushdb()
+        client.close()
+
+
+def test_a_survivor_that_dies_holding_a_given_up_request_passes_it_on(redis_url: str) -> None:
+    client = redis.Redis.from_url(redis_url)
+    workers = [Frontier(client, "fixture", url=redis_url, lease_seconds=1, tries=1)]
+    try:
+        workers[0].open()
+        workers[0].hand_back(b"not a request of ours", 0.0, None)
+        assert workers[0].take() is not None
+        _die(workers[0], client)
+        # Given up by the next worker (one try), which dies before recording it: the one
+        # after that gives it up again, one more death, and names what it could not read.
+        workers.append(Frontier(client, "fixture", url=redis_url, lease_seconds=1, tries=1))
+        workers[1].open()  # reclaims at once
+        assert workers[1].facts["abandoned"] == 1
+        assert client.hlen(workers[1].leased_key()) == 1
+        _die(workers[1], client)
+        workers.append(Frontier(client, "fixture", url=redis_url, lease_seconds=1, tries=1))
+        workers[2].open()
+        assert workers[2].facts["abandoned"] == 1
+        recorded: list[FetchFailed] = []
+        workers[2].record_abandoned(lambda failed, token: recorded.append(failed))
+        [failed] = recorded
+        assert failed.message.startswith("2 workers taking it stopped")
+        assert "not JSON" in failed.url
+        assert failed.url.startswith(workers[2].queue_key)
+    finally:
+        for worker in workers:
+            worker.close()
+        client.flushdb()
+        client.close()

@@ -116,6 +116,38 @@ def test_a_run_stopped_by_a_signal_has_an_interrupted_manifest(
     assert manifest["counts"]["new"] == 1
 
 
+class SettledLeases:
+    """The frontier's side the pipeline calls: which lease tokens it settled, in order."""
+
+    def __init__(self) -> None:
+        self.settled: list[str] = []
+
+    def settle(self, tokens: list[str]) -> None:
+        self.settled.extend(tokens)
+
+
+def test_a_request_the_frontier_gave_up_is_a_failure_of_the_run(
+    pages: list[tuple[str, bytes, dict[str, str]]], tmp_path: Path
+) -> None:
+    store = Store.open(str(tmp_path / "archive"))
+    pipeline = ArchivePipeline(store, source="fixture", batch=50, stats=Stats())
+    frontier = SettledLeases()
+    pipeline.frontier = frontier
+    pipeline.open_spider()
+    pipeline.process_item(_page(*pages[0]))  # queued in the group, not yet durable
+    given_up = FetchFailed(
+        "http://127.0.0.1/crashes-its-reader", "fetch.abandoned", "3 workers taking it stopped"
+    )
+    pipeline.abandoned(given_up, "abandoned:3:w:7")
+    assert frontier.settled == []  # settled with the group that holds work before it
+    pipeline.close_spider()
+    assert frontier.settled == ["abandoned:3:w:7"]
+    with Store.open(str(tmp_path / "archive")) as reopened:
+        manifest = reopened.runs()[-1]
+    assert manifest["counts"]["failed"] == 1
+    assert manifest["failures"] == [given_up.to_dict()]
+
+
 def test_from_crawler_needs_the_archive_setting() -> None:
     crawler = SimpleNamespace(settings=Settings({"WIREARCHIVE_ARCHIVE": None}), stats=None)
     with pytest.raises(NotConfigured, match="WIREARCHIVE_ARCHIVE"):

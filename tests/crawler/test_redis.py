@@ -7,6 +7,7 @@ redis-server the fixture starts on a free port and stops after the test.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -14,6 +15,7 @@ import time
 from collections import Counter
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 import redis
 from wirearchive.archive import Store, verify
@@ -162,6 +164,55 @@ def test_the_queue_holds_json_and_a_late_worker_resumes_without_pushing(
         with Store.open(str(archive)) as store:
             assert len(list(store.changes())) == 61
             assert verify(store).ok
+    client.close()
+
+
+def test_a_page_whose_workers_keep_dying_ends_as_a_failure_not_a_loop(
+    redis_url: str, tmp_path: Path
+) -> None:
+    sources, archive = tmp_path / "sources", tmp_path / "archive"
+    client = redis.Redis.from_url(redis_url)
+    prefix = frontier_prefix("fixture")
+    with NewsSite(seed=3, size=30) as site:
+        write_source(sources, site.base_url)
+        stories = {story.path for story in site.articles}
+        # The tick's leader stops after 3 items, leaving the rest of the frontier queued.
+        _workers(
+            archive, sources, redis_url, 1, "CLOSESPIDER_ITEMCOUNT=3",
+            "WIREARCHIVE_REDIS_TICK_SECONDS=60",
+        )  # fmt: skip
+        # A story still queued was taken twice already by workers that died holding it
+        # (the third is one that dies now): as a SIGKILLed worker leaves it in Redis.
+        fetched_early = set(_story_fetches(site))
+        poison = next(
+            data
+            for data in cast(list[bytes], client.zrange(f"{prefix}:requests", 0, -1))
+            if json.loads(data)["url"].endswith(".html")
+            and urlsplit(json.loads(data)["url"]).path in stories - fetched_early
+            and json.loads(data)["url"] != site.moved_target.url
+        )
+        client.zrem(f"{prefix}:requests", poison)
+        client.hset(f"{prefix}:leased:dead-host-1-abc", "9", b"0\t" + poison)
+        client.sadd(f"{prefix}:workers", "dead-host-1-abc")
+        client.hset(f"{prefix}:deaths", hashlib.sha1(poison).hexdigest(), 2)
+        (late,) = _workers(archive, sources, redis_url, 1, "WIREARCHIVE_REDIS_TICK_SECONDS=60")
+        url = json.loads(poison)["url"]
+        (manifest,) = _manifests(archive, [late])
+        [failure] = [f for f in manifest["failures"] if f["rule"] == "fetch.abandoned"]
+        assert failure["url"] == url
+        assert failure["message"].startswith("3 workers taking it stopped")
+        assert "dead-host-1-abc" in failure["message"]
+        assert manifest["frontier"]["abandoned"] == 1
+        # Never fetched again, every other story fetched once; no lease is left behind.
+        fetched = _story_fetches(site)
+        assert urlsplit(url).path not in fetched
+        assert set(fetched) == stories - {urlsplit(url).path}
+        assert set(fetched.values()) == {1}
+        assert not client.keys(f"{prefix}:leased:*")
+        with Store.open(str(archive)) as store:
+            assert store.get(url) is None
+            assert verify(store).ok
+    client.flushdb()
     client.close()
 
 
