@@ -38,6 +38,13 @@ them. A page that was archived just before its worker died is fetched once more:
 conditional GET, and an "unchanged" sighting, never a second version. A worker that stops
 on its own puts back what it leased and did not finish (a SIGTERM's in-flight requests).
 
+The start list has a pusher too: ``wirearchive:<source>:start`` names the tick and the
+worker pushing it, and says ``done`` once it is all in the queue. Until then no worker
+stops for idleness, and if the pusher dies first (a leader SIGKILLed, or one stopped
+early), the first live worker to notice its alive key gone takes over and pushes the whole
+list again: what was pushed already is dropped by the dupefilter (feeds and sitemaps,
+fetched every run, are fetched once more). The run manifest says ``took_over``.
+
 A request is reclaimed from dead workers at most ``WIREARCHIVE_REDIS_LEASE_TRIES`` times a
 tick (each death counted in ``wirearchive:<source>:deaths`` by the request's SHA-1): a page
 that crashes whoever reads it would otherwise take every worker down in turn, for ever. The
@@ -135,6 +142,32 @@ end
 redis.call('del', KEYS[2])
 redis.call('srem', KEYS[4], ARGV[1])
 return found
+"""
+
+#: Become the pusher of a tick's start list whose pusher died: KEYS the start key; ARGV
+#: the tick, this worker, the alive keys' prefix. The dead pusher's name, else false.
+#: (The alive key's name is built here from the value read, so not declared in KEYS: the
+#: frontier lives on one Redis, not a cluster.)
+_TAKE_OVER = """
+local found = redis.call('get', KEYS[1])
+if not found then return false end
+local tab = string.find(found, '\t', 1, true)
+if not tab or string.sub(found, 1, tab - 1) ~= ARGV[1] then return false end
+local pusher = string.sub(found, tab + 1)
+if pusher == 'done' or pusher == ARGV[2] then return false end
+if redis.call('exists', ARGV[3] .. pusher) == 1 then return false end
+redis.call('set', KEYS[1], ARGV[1] .. '\t' .. ARGV[2])
+return pusher
+"""
+
+#: Mark a tick's start list pushed, if this worker is still its pusher: KEYS the start
+#: key; ARGV what it holds while this worker pushes, and what it holds once done.
+_PUSHED = """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  redis.call('set', KEYS[1], ARGV[2])
+  return 1
+end
+return 0
 """
 
 _RENEW = """
@@ -304,6 +337,11 @@ class Frontier:
         return f"{self.prefix}:workers"
 
     @property
+    def start_key(self) -> str:
+        """Who pushes the tick's start list: ``TICK<tab>WORKER``, ``TICK<tab>done`` once done."""
+        return f"{self.prefix}:start"
+
+    @property
     def deaths_key(self) -> str:
         return f"{self.prefix}:deaths"
 
@@ -332,6 +370,7 @@ class Frontier:
         self._renewed = time.monotonic()
         if self.tick.leader:
             self.server.delete(f"{self.prefix}:dupefilter", self.deaths_key)
+            self.server.set(self.start_key, f"{self.tick.id}\t{self.worker}")
         self.facts.update(
             tick=self.tick.id, leader=self.tick.leader, pushed=0, worker=self.worker,
             reclaimed=0, returned=0, abandoned=0,
@@ -454,6 +493,46 @@ class Frontier:
         """Count one start request this (leading) worker pushed."""
         self.facts["pushed"] += 1
 
+    def start_pushed(self) -> bool:
+        """This worker pushed the whole start list of its tick (if it still is the pusher)."""
+        mine, done = f"{self.tick.id}\t{self.worker}", f"{self.tick.id}\tdone"
+        return bool(self.server.eval(_PUSHED, 1, self.start_key, mine, done))
+
+    def pusher(self) -> str | None:
+        """The worker still pushing this tick's start list; None once it is all pushed."""
+        found = self.server.get(self.start_key)
+        text = found.decode() if isinstance(found, bytes) else str(found or "")
+        tick, _, worker = text.partition("\t")
+        return worker if tick == self.tick.id and worker not in ("", "done") else None
+
+    def take_over(self) -> str | None:
+        """Become the pusher of this tick's start list if its pusher died before it was
+        all pushed (a leader SIGKILLed, or stopped, early); the dead pusher's name."""
+        found = self.server.eval(
+            _TAKE_OVER, 1, self.start_key, self.tick.id, self.worker, f"{self.prefix}:alive:"
+        )
+        if found is None:
+            return None
+        return found.decode() if isinstance(found, bytes) else str(found)
+
+    def _push_start(self, dead: str) -> None:
+        """Push the start list of a tick whose pusher died: what it had pushed already is
+        in the dupefilter and dropped there (a feed or a sitemap, fetched every run, is
+        fetched once more)."""
+        spider, engine = self._crawler.spider, self._crawler.engine
+        spider.logger.warning(
+            f"{dead} stopped before pushing all of tick {self.tick.id}'s start list: "
+            f"{self.worker} pushes it"
+        )
+        self.facts["took_over"] = dead
+        try:
+            for request in spider.start_requests_list():
+                self.pushed()
+                engine.crawl(request)
+        except Exception as exc:  # noqa: BLE001 - the leader's own start would fail alike
+            spider.logger.error(f"cannot push tick {self.tick.id}'s start list: {exc}")
+        self.start_pushed()
+
     def attach(self, crawler: Any) -> None:
         from scrapy import signals
 
@@ -489,6 +568,8 @@ class Frontier:
             self._idle_since = now
         if now - self._idle_since < self.idle_seconds:
             raise DontCloseSpider
+        if self.pusher() is not None:  # the start list is still coming, or to be taken over
+            raise DontCloseSpider
 
     def _beat(self) -> None:
         """Renew the tick's lease now and then, and look at the shared queue."""
@@ -496,6 +577,10 @@ class Frontier:
         if now - self._reclaimed_at >= min(self.lease_seconds / 2, 5.0):
             self._reclaimed_at = now
             self.reclaim()
+            if getattr(self._crawler, "engine", None) is not None:
+                dead = self.take_over()
+                if dead is not None:
+                    self._push_start(dead)
         if now - self._renewed >= self.ttl / 3:
             self._renewed = now
             if not renew_tick(self.server, self.tick_key, self.tick.id, self.ttl):

@@ -352,10 +352,19 @@ class ArticleSpider(scrapy.Spider):
         frontier = self.frontier
         if frontier is not None and not frontier.tick.leader:
             return  # the tick's leader pushed the start list: this worker only consumes
-        for request in self.start_requests_list():
-            if frontier is not None:
-                frontier.pushed()
-            yield request
+        try:
+            for request in self.start_requests_list():
+                if frontier is not None:
+                    frontier.pushed()
+                yield request
+        except Exception:
+            if frontier is not None:  # another worker's push would fail alike: done
+                frontier.start_pushed()
+            raise
+        # Pushed, all of it (each yielded request went to the scheduler before this runs).
+        # Stopped before this (killed, SIGTERM, CLOSESPIDER_*), another worker pushes the rest.
+        if frontier is not None:
+            frontier.start_pushed()
 
     def start_requests_list(self) -> Iterator[scrapy.Request]:
         source = self.source

@@ -249,3 +249,43 @@ def test_a_survivor_that_dies_holding_a_given_up_request_passes_it_on(redis_url:
             worker.close()
         client.flushdb()
         client.close()
+
+
+def test_a_start_list_whose_pusher_died_is_taken_over_once(redis_url: str) -> None:
+    client = redis.Redis.from_url(redis_url)
+    leader = Frontier(client, "fixture", url=redis_url, lease_seconds=1)
+    joiner = Frontier(client, "fixture", url=redis_url, lease_seconds=1)
+    late = Frontier(client, "fixture", url=redis_url, lease_seconds=1)
+    try:
+        leader.open()
+        joiner.open()
+        assert leader.tick.leader
+        assert not joiner.tick.leader
+        assert joiner.pusher() == leader.worker  # the leader is pushing
+        assert joiner.take_over() is None  # and alive: nobody takes over
+        assert leader.start_pushed()
+        assert joiner.pusher() is None
+        assert joiner.take_over() is None  # all pushed: nothing to take over
+        # The next tick's leader dies before it has pushed it all: the first live worker
+        # to look becomes the pusher, and only it.
+        client.delete(leader.tick_key)
+        leader.close()
+        leader = Frontier(client, "fixture", url=redis_url, lease_seconds=1)
+        leader.open()
+        joiner.tick = late.tick = leader.tick
+        _die(leader, client)
+        assert joiner.take_over() == leader.worker
+        assert late.pusher() == joiner.worker
+        assert late.take_over() is None  # the new pusher is alive
+        assert not leader.start_pushed()  # no longer the pusher: changes nothing
+        assert joiner.start_pushed()
+        assert late.pusher() is None
+        # A start key of another tick is never taken for this one's.
+        client.set(leader.start_key, f"another-tick\t{leader.worker}")
+        assert late.pusher() is None
+        assert late.take_over() is None
+    finally:
+        for frontier in (leader, joiner, late):
+            frontier.close()
+        client.flushdb()
+        client.close()

@@ -13,10 +13,12 @@ import os
 import subprocess
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
 
+import pytest
 import redis
 from wirearchive.archive import Store, verify
 from wirearchive.crawler.frontier import frontier_prefix
@@ -27,6 +29,18 @@ from ._redis_server import free_port
 STORY = "/news/2"  # story pages: /news/yyyy/mm/dd/slug.html
 #: Short leases and idling, one process per worker (no extraction pool): quick and light.
 WORKER = ("WIREARCHIVE_WORKERS=0", "WIREARCHIVE_REDIS_TICK_SECONDS=3")
+
+
+PREFIX = frontier_prefix("fixture")
+
+
+@pytest.fixture
+def client(redis_url: str) -> Iterator[redis.Redis]:
+    """A client of the test's Redis, emptied after the test."""
+    found = redis.Redis.from_url(redis_url)
+    yield found
+    found.flushdb()
+    found.close()
 
 
 def _start(archive: Path, sources: Path, url: str, *settings: str) -> subprocess.Popen[str]:
@@ -168,11 +182,9 @@ def test_the_queue_holds_json_and_a_late_worker_resumes_without_pushing(
 
 
 def test_a_page_whose_workers_keep_dying_ends_as_a_failure_not_a_loop(
-    redis_url: str, tmp_path: Path
+    redis_url: str, client: redis.Redis, tmp_path: Path
 ) -> None:
     sources, archive = tmp_path / "sources", tmp_path / "archive"
-    client = redis.Redis.from_url(redis_url)
-    prefix = frontier_prefix("fixture")
     with NewsSite(seed=3, size=30) as site:
         write_source(sources, site.base_url)
         stories = {story.path for story in site.articles}
@@ -186,15 +198,15 @@ def test_a_page_whose_workers_keep_dying_ends_as_a_failure_not_a_loop(
         fetched_early = set(_story_fetches(site))
         poison = next(
             data
-            for data in cast(list[bytes], client.zrange(f"{prefix}:requests", 0, -1))
+            for data in cast(list[bytes], client.zrange(f"{PREFIX}:requests", 0, -1))
             if json.loads(data)["url"].endswith(".html")
             and urlsplit(json.loads(data)["url"]).path in stories - fetched_early
             and json.loads(data)["url"] != site.moved_target.url
         )
-        client.zrem(f"{prefix}:requests", poison)
-        client.hset(f"{prefix}:leased:dead-host-1-abc", "9", b"0\t" + poison)
-        client.sadd(f"{prefix}:workers", "dead-host-1-abc")
-        client.hset(f"{prefix}:deaths", hashlib.sha1(poison).hexdigest(), 2)
+        client.zrem(f"{PREFIX}:requests", poison)
+        client.hset(f"{PREFIX}:leased:dead-host-1-abc", "9", b"0\t" + poison)
+        client.sadd(f"{PREFIX}:workers", "dead-host-1-abc")
+        client.hset(f"{PREFIX}:deaths", hashlib.sha1(poison).hexdigest(), 2)
         (late,) = _workers(archive, sources, redis_url, 1, "WIREARCHIVE_REDIS_TICK_SECONDS=60")
         url = json.loads(poison)["url"]
         (manifest,) = _manifests(archive, [late])
@@ -208,12 +220,35 @@ def test_a_page_whose_workers_keep_dying_ends_as_a_failure_not_a_loop(
         assert urlsplit(url).path not in fetched
         assert set(fetched) == stories - {urlsplit(url).path}
         assert set(fetched.values()) == {1}
-        assert not client.keys(f"{prefix}:leased:*")
+        assert not client.keys(f"{PREFIX}:leased:*")
         with Store.open(str(archive)) as store:
             assert store.get(url) is None
             assert verify(store).ok
-    client.flushdb()
-    client.close()
+
+
+def test_a_start_list_its_leader_did_not_finish_is_pushed_by_another_worker(
+    redis_url: str, client: redis.Redis, tmp_path: Path
+) -> None:
+    sources, archive = tmp_path / "sources", tmp_path / "archive"
+    # A tick whose leader was SIGKILLed before it pushed a single request: the tick's lease
+    # still held, the start key naming the dead leader, no alive key, an empty queue.
+    client.set(f"{PREFIX}:tick", "20261204T000000Z-dead", ex=60)
+    client.set(f"{PREFIX}:start", "20261204T000000Z-dead\tdead-host-9-abc")
+    with NewsSite(seed=5, size=20) as site:
+        write_source(sources, site.base_url)
+        stories = {story.path for story in site.articles}
+        (run,) = _workers(archive, sources, redis_url, 1, "WIREARCHIVE_REDIS_TICK_SECONDS=60")
+        (manifest,) = _manifests(archive, [run])
+        facts = manifest["frontier"]
+        assert (facts["tick"], facts["leader"]) == ("20261204T000000Z-dead", False)
+        assert facts["took_over"] == "dead-host-9-abc"
+        assert facts["pushed"] > 0
+        assert client.get(f"{PREFIX}:start") == b"20261204T000000Z-dead\tdone"
+        fetched = _story_fetches(site)
+        assert set(fetched) == stories
+        assert set(fetched.values()) == {1}
+        with Store.open(str(archive)) as store:
+            assert len({r["id"] for r in store.changes()}) == manifest["counts"]["new"] > 20
 
 
 def test_a_bad_or_unreachable_redis_is_named_before_anything_runs(tmp_path: Path) -> None:
