@@ -28,10 +28,11 @@ included.)
 A request taken from the shared queue is *leased*, not gone: `LeasedQueue` moves it, in one
 Lua script, into the worker's own hash ``wirearchive:<source>:leased:<worker>``, and the
 worker settles it (deletes it there) only once what came of it is durable: the page's
-version or sighting committed, the failure recorded, the feed's links pushed, the redirect
-queued. Each worker keeps a key ``wirearchive:<source>:alive:<worker>`` that expires
-``WIREARCHIVE_REDIS_LEASE_SECONDS`` after its last beat, renewed from a thread of its own so
-that a worker busy in a long commit still counts as alive. A worker killed outright (SIGKILL,
+version or sighting committed, the failed fetch in the written run manifest (the only
+record of it), the feed's links pushed, the redirect queued. Each worker keeps a key
+``wirearchive:<source>:alive:<worker>`` that expires ``WIREARCHIVE_REDIS_LEASE_SECONDS``
+after its last beat, renewed from a thread of its own so that a worker busy in a long
+commit still counts as alive. A worker killed outright (SIGKILL,
 a lost host) stops beating; the first live worker to notice moves its leased requests back
 into the queue (again one script, which checks the key is gone), so another worker fetches
 them. A page that was archived just before its worker died is fetched once more: a
@@ -640,18 +641,24 @@ class LeaseMiddleware:
 
     Last in the spider middlewares' order (closest to the engine), so the marker follows
     everything the callback gave: the pipeline settles the lease once those are durable.
-    (A download's failure skips the spider middlewares; the errback yields its marker.)
+    An errback yields its own marker (a download's failure skips the spider middlewares,
+    an HTTP error's does not): a failure's lease is settled only after the run manifest.
     """
 
     def process_spider_output(self, response: Any, result: Any) -> Any:
-        yield from result
         token = response.meta.get(LEASE_META)
-        if token is not None:
+        settled = False
+        for one in result:
+            settled = settled or (isinstance(one, Settled) and one.token == str(token))
+            yield one
+        if token is not None and not settled:
             yield Settled(str(token))
 
     async def process_spider_output_async(self, response: Any, result: Any) -> Any:
-        async for one in result:
-            yield one
         token = response.meta.get(LEASE_META)
-        if token is not None:
+        settled = False
+        async for one in result:
+            settled = settled or (isinstance(one, Settled) and one.token == str(token))
+            yield one
+        if token is not None and not settled:  # an errback (an HTTP error) gave its own
             yield Settled(str(token))

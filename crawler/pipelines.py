@@ -87,6 +87,9 @@ class Settled:
     """A distributed worker's leased request is done once what came before is durable."""
 
     token: str
+    #: What came of it (a failed fetch) is kept only in the run manifest: the lease is
+    #: settled once that is written, so a worker killed before then loses no failure.
+    in_manifest: bool = False
 
 
 _stores: weakref.WeakKeyDictionary[Any, Store] = weakref.WeakKeyDictionary()
@@ -148,6 +151,8 @@ class ArchivePipeline:
         #: leases whose work waits in the intake's group.
         self.frontier: Any = None
         self._settling: list[str] = []
+        #: The leases whose outcome only the run manifest records (failures).
+        self._at_close: list[str] = []
 
     @property
     def counts(self) -> Counts:
@@ -198,7 +203,7 @@ class ArchivePipeline:
             self.open_spider()
         try:
             if isinstance(item, Settled):
-                self._settling.append(item.token)
+                (self._at_close if item.in_manifest else self._settling).append(item.token)
             elif isinstance(item, CrawledPage):
                 self._page(item)  # raises DropItem for a quarantined page
             elif isinstance(item, NotModifiedPage):
@@ -216,11 +221,9 @@ class ArchivePipeline:
 
     def abandoned(self, failed: FetchFailed, token: str) -> None:
         """A request the shared frontier gave up (its workers kept dying): a failure of this
-        run, its lease settled like any failure's."""
+        run, its lease settled like any failure's, once the run manifest is written."""
         self._failed(failed)
-        self._settling.append(token)
-        if not self.intake.queued:
-            self._settle()
+        self._at_close.append(token)
 
     def _settle(self) -> None:
         """Settle the leases whose work is durable now (nothing is queued)."""
@@ -236,6 +239,8 @@ class ArchivePipeline:
         extra = {"frontier": dict(frontier)} if frontier else {}
         try:
             self.manifest = self.intake.close("interrupted" if interrupted else "finished", **extra)
+            self._settling += self._at_close
+            self._at_close = []
             self._settle()
         finally:
             if self._lock is not None:

@@ -483,7 +483,7 @@ class ArticleSpider(scrapy.Spider):
         yield FetchFailed(url, rule, message, via, skipped)
         token = request.meta.get(LEASE_META) if request is not None else None
         if token is not None:  # a download's failure skips the spider middlewares
-            yield Settled(str(token))
+            yield Settled(str(token), in_manifest=True)
 
 
 class SourceSpider(ArticleSpider):

@@ -3,24 +3,29 @@ URLs in logs."""
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import AsyncIterator
 from typing import cast
 
 import pytest
 import redis
 from scrapy import Request
 from scrapy.exceptions import UsageError
+from scrapy.http import Response
 from scrapy.settings import Settings
 from wirearchive.crawler import requestjson
 from wirearchive.crawler.frontier import (
+    LEASE_META,
     Frontier,
+    LeaseMiddleware,
     check_url,
     configure,
     join_tick,
     redacted,
     renew_tick,
 )
-from wirearchive.crawler.pipelines import FetchFailed
+from wirearchive.crawler.pipelines import FetchFailed, Settled
 
 
 def test_the_first_worker_leads_a_tick_the_others_join_it(redis_url: str) -> None:
@@ -289,3 +294,27 @@ def test_a_start_list_whose_pusher_died_is_taken_over_once(redis_url: str) -> No
             frontier.close()
         client.flushdb()
         client.close()
+
+
+def test_each_leased_response_ends_with_one_marker_an_errbacks_own_if_it_gave_one() -> None:
+    middleware = LeaseMiddleware()
+    page = Response("http://127.0.0.1/a.html", request=Request("http://127.0.0.1/a.html"))
+    page.meta[LEASE_META] = "7"
+    found = list(middleware.process_spider_output(page, iter(["item"])))
+    assert found == ["item", Settled("7")]
+    # An HTTP error's errback (its output passes the middlewares) settles after the
+    # manifest: no second marker that would settle it earlier.
+    failed = [FetchFailed(page.url, "http.404", "404 Not Found"), Settled("7", in_manifest=True)]
+    assert list(middleware.process_spider_output(page, iter(failed))) == failed
+    unleased = Response("http://127.0.0.1/b.html", request=Request("http://127.0.0.1/b.html"))
+    assert list(middleware.process_spider_output(unleased, iter(["item"]))) == ["item"]
+
+    async def collect(result: list[object]) -> list[object]:
+        async def output() -> AsyncIterator[object]:
+            for one in result:
+                yield one
+
+        return [one async for one in middleware.process_spider_output_async(page, output())]
+
+    assert asyncio.run(collect(["item"])) == ["item", Settled("7")]
+    assert asyncio.run(collect(failed)) == failed

@@ -20,6 +20,7 @@ from wirearchive.crawler.pipelines import (
     CrawledPage,
     FetchFailed,
     NotModifiedPage,
+    Settled,
 )
 from wirearchive.crawler.spiders.base import extract
 
@@ -126,7 +127,7 @@ class SettledLeases:
         self.settled.extend(tokens)
 
 
-def test_a_request_the_frontier_gave_up_is_a_failure_of_the_run(
+def test_a_lease_is_settled_once_what_came_of_it_is_durable(
     pages: list[tuple[str, bytes, dict[str, str]]], tmp_path: Path
 ) -> None:
     store = Store.open(str(tmp_path / "archive"))
@@ -139,13 +140,24 @@ def test_a_request_the_frontier_gave_up_is_a_failure_of_the_run(
         "http://127.0.0.1/crashes-its-reader", "fetch.abandoned", "3 workers taking it stopped"
     )
     pipeline.abandoned(given_up, "abandoned:3:w:7")
-    assert frontier.settled == []  # settled with the group that holds work before it
+    pipeline.commit()
+    # A page's lease is settled once its group is committed; a failure's (the frontier's
+    # given-up request, an errback's failed fetch) only once the run manifest is written,
+    # as the manifest is all that records it.
+    failed = FetchFailed("http://127.0.0.1/gone.html", "http.404", "404 Not Found")
+    pipeline.process_item(failed)
+    pipeline.process_item(Settled("8", in_manifest=True))
+    pipeline.process_item(_page(*pages[1]))
+    pipeline.process_item(Settled("9"))
+    pipeline.commit()
+    pipeline.process_item(Settled("10"))  # nothing queued: at once
+    assert frontier.settled == ["9", "10"]
     pipeline.close_spider()
-    assert frontier.settled == ["abandoned:3:w:7"]
+    assert frontier.settled == ["9", "10", "abandoned:3:w:7", "8"]
     with Store.open(str(tmp_path / "archive")) as reopened:
         manifest = reopened.runs()[-1]
-    assert manifest["counts"]["failed"] == 1
-    assert manifest["failures"] == [given_up.to_dict()]
+    assert manifest["counts"]["failed"] == 2
+    assert manifest["failures"] == [given_up.to_dict(), failed.to_dict()]
 
 
 def test_from_crawler_needs_the_archive_setting() -> None:

@@ -83,6 +83,12 @@ def test_four_workers_lose_nothing_when_one_is_killed(
         counts = manifest["counts"]
         assert counts["new"] + counts["updated"] == by_run[manifest["run"]]
     assert sum(m["counts"]["new"] for m in finished) + by_run[killed] == len(records)
+    # The site's failing URLs (404, off-site, oversized) and its robots.txt refusal are
+    # each in a finished run's manifest once, the killed worker's among them: a failure's
+    # lease outlives its worker until its manifest is written.
+    failures = [f["url"] for m in finished for f in m["failures"]]
+    assert len(failures) == len(set(failures)) == 3, failures
+    assert sum(len(m["skipped"]) for m in finished) == 1
     # One tick, one leader; the killed worker's leased requests were put back.
     ticks = {m["frontier"]["tick"] for m in finished}
     assert len(ticks) == 1
