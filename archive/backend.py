@@ -37,6 +37,8 @@ class Backend(Protocol):
         """Store a new object atomically and durably; return its size.
 
         Raises `FileExistsError` if `name` exists: callers rely on this to detect a race.
+        (An object store may count an object holding exactly these bytes as this create,
+        done: its client retries a PUT whose response was lost.)
         """
 
     def replace(self, name: str, chunks: Iterable[bytes]) -> int:

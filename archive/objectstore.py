@@ -217,10 +217,25 @@ class ObjectStoreBackend:
                     use_multipart=False,
                 )
         except _EXISTS:
+            if self._holds(name, data):  # our own PUT, retried after it succeeded unheard
+                return len(data)
             raise ObjectExistsError(self.uri(name)) from None
         except _MISSING as exc:  # a PUT finds no object missing, only the bucket
             raise ObjectStoreError(self.uri(name), f"no such bucket {self.bucket!r}") from exc
         return len(data)
+
+    def _holds(self, name: str, data: bytes) -> bool:
+        """Whether the object `name` holds exactly `data`.
+
+        A PUT whose response is lost (a timeout, a 5xx from a proxy after the store took
+        it) is retried by the client, and the retry finds the object its first try made:
+        the same bytes are this writer's create, done, not a race lost to another writer
+        (whose object always differs: its records carry its own run and time).
+        """
+        try:
+            return self.size(name) == len(data) and self.read(name) == data
+        except FileNotFoundError:  # deleted since: whatever made it, it is not ours now
+            return False
 
     def create(self, name: str, chunks: Iterable[bytes]) -> int:
         return self._put(name, chunks, create=True)

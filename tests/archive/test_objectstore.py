@@ -3,12 +3,15 @@ for a name (one winner, nothing lost), and a whole archive on object storage."""
 
 from __future__ import annotations
 
+import http.client
 import io
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 import pytest
@@ -88,6 +91,102 @@ def test_create_refuses_to_overwrite_and_names_the_object(
     with pytest.raises(FileExistsError):  # what the store relies on, as with files
         backend.create("a", [b"third"])
     assert backend.read("a") == b"first"
+
+
+class _LosesOneAnswer(ThreadingHTTPServer):
+    """A proxy in front of moto that passes a PUT of `lose` on to it, then answers the
+    client 503 instead of moto's 200, once: a response lost after the store took the PUT."""
+
+    daemon_threads = True
+
+    def __init__(self, upstream: str, lose: str) -> None:
+        self.upstream = urlsplit(upstream)
+        self.lose = lose
+        self.lost: list[str] = []
+        super().__init__(("127.0.0.1", 0), _Forward)
+
+    def __enter__(self) -> _LosesOneAnswer:
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+        self.server_close()
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _Forward(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _LosesOneAnswer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the test says what went wrong."""
+
+    def _forward(self) -> None:
+        upstream = self.server.upstream
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        connection = http.client.HTTPConnection(upstream.netloc, timeout=30)
+        connection.request(self.command, self.path, body, dict(self.headers))
+        answer = connection.getresponse()
+        data = answer.read()
+        connection.close()
+        losing = self.command == "PUT" and self.path.endswith(self.server.lose)
+        if losing and not self.server.lost:  # moto has stored it; the client hears a 503
+            self.server.lost.append(self.path)
+            self.send_response(503)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_response(answer.status)
+        for name, value in answer.getheaders():
+            if name.lower() not in ("content-length", "transfer-encoding", "connection"):
+                self.send_header(name, value)
+        length = answer.getheader("Content-Length") if self.command == "HEAD" else len(data)
+        self.send_header("Content-Length", str(length or 0))
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_HEAD = do_PUT = do_POST = do_DELETE = _forward
+
+
+def test_a_put_retried_after_its_answer_was_lost_is_the_same_create(
+    s3_endpoint: str, bucket: str
+) -> None:
+    with _LosesOneAnswer(s3_endpoint, "/archive/log/000000000001.jsonl") as proxy:
+        backend = ObjectStoreBackend(bucket, "archive", environ=s3_environment(proxy.endpoint))
+        # The client retries the 503; its retry finds the object its first try made, with
+        # these very bytes: this create, done (not a race lost, and no second segment).
+        assert backend.create("log/000000000001.jsonl", [b"segment"]) == 7
+        assert proxy.lost == [f"/{bucket}/archive/log/000000000001.jsonl"]
+        assert backend.read("log/000000000001.jsonl") == b"segment"
+        # Other bytes under the name are another writer's: still refused.
+        with pytest.raises(ObjectExistsError):
+            backend.create("log/000000000001.jsonl", [b"another"])
+        with pytest.raises(ObjectExistsError):
+            backend.create("log/000000000001.jsonl", [b"segmenT"])  # same size, other bytes
+
+
+def test_a_segment_whose_answer_was_lost_is_archived_once(
+    s3_endpoint: str,
+    bucket: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    make_item: Callable[..., dict[str, Any]],
+    make_capture: Callable[..., Capture],
+) -> None:
+    with _LosesOneAnswer(s3_endpoint, "/lossy/log/000000000001.jsonl") as proxy:
+        monkeypatch.setenv("WIREARCHIVE_S3_ENDPOINT", proxy.endpoint)
+        with Store.open(f"s3://{bucket}/lossy", catalog=str(tmp_path / "c.sqlite")) as store:
+            item = make_item(1)
+            outcome = store.put(item, make_capture(item), run="run-a", profile=PROFILE)
+            assert (outcome.status, outcome.version) == ("new", 1)
+            assert proxy.lost  # the segment's 200 never reached the client
+            assert store.summary()["segments"] == 1
+            assert [record["id"] for record in store.changes()] == [item["uri"]]
+            assert verify(store).ok
 
 
 def test_create_is_all_or_nothing_when_the_chunks_fail(
