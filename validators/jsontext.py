@@ -73,6 +73,11 @@ _STRING = re.compile(r'"[^"\\\x00-\x1f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _LITERAL = re.compile(r"true|false|null")
 _NON_FINITE = re.compile(r"-?Infinity|NaN")
+#: Markup where a JSON document was expected: the first element's name, after any XML
+#: declaration, processing instructions, comments and doctype.
+_MARKUP = re.compile(
+    r"\A\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<([A-Za-z_][\w:.-]*)", re.DOTALL
+)
 _OPENER = {"]": "[", "}": "{"}
 _EMPTY = {"]": "value-or-end", "}": "key-or-end"}  # the state right after the opener
 
@@ -421,6 +426,21 @@ def _byte_problem(data: bytes) -> Problem | None:
     return None
 
 
+def _markup(text: str) -> Problem | None:
+    """XML or HTML handed over as JSON: say what it is and which command reads it, rather
+    than an unexpected character at line 1."""
+    found = _MARKUP.match(text[:4096])
+    if found is None:
+        return None
+    root = found.group(1)
+    kind = "HTML" if root.lower() == "html" else "XML"
+    return Problem(
+        rule="input.not-json",
+        message=f"{kind} (root element <{root}>), not a JSON document: `wirearchive "
+        "extract` and `ingest` read NewsML-G2, NewsML 1.2, NITF, RSS/Atom and HTML",
+    )
+
+
 def _failure(text: bytes, exc: orjson.JSONDecodeError) -> Problem:
     """Why orjson refused the text, as precisely as we can say it."""
     decode = _byte_problem(text)
@@ -429,6 +449,9 @@ def _failure(text: bytes, exc: orjson.JSONDecodeError) -> Problem:
     if not text.strip():
         return Problem(rule="json.syntax", message="empty input, not a JSON document")
     decoded = text.decode()
+    markup = _markup(decoded)
+    if markup is not None:
+        return markup
     found = _scan(decoded, duplicates=False)
     if found is not None:
         return found

@@ -306,3 +306,41 @@ def test_every_prefix_of_a_hostile_file_is_a_value_or_a_problem(name: str) -> No
         assert problem is None or value is None
         if problem is not None:
             assert re.fullmatch(r"[a-z]+\.[a-z-]+", problem.rule), problem
+
+
+# --- markup handed over as JSON ----------------------------------------------------------
+
+DATA_ROOT = Path(__file__).parents[1] / "data"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "root"),
+    [
+        ("newsml-g2/examples/LISTING_1_A_NewsML-G2_News_Item.xml", "XML", "newsItem"),
+        ("nitf/NTB_nitf_sample.xml", "XML", "nitf"),
+    ],
+)
+def test_a_real_xml_file_is_named_as_xml_with_its_root(name: str, kind: str, root: str) -> None:
+    problem = _refused((DATA_ROOT / name).read_bytes())
+    assert problem.rule == "input.not-json"
+    assert problem.message.startswith(f"{kind} (root element <{root}>), not a JSON document")
+    assert "wirearchive extract" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("data", "root"),
+    [
+        (b"<!DOCTYPE html>\n<!-- saved -->\n<html lang='en'><body>x", "html"),
+        (b'\xef\xbb\xbf<?xml version="1.0"?>\n<?xml-stylesheet href="a"?>\n<rss>', "rss"),
+        (b"  \n<nitf:nitf xmlns:nitf='x'>", "nitf:nitf"),
+    ],
+)
+def test_markup_is_named_even_when_truncated_or_with_a_prolog(data: bytes, root: str) -> None:
+    problem = _refused(data)
+    assert problem.rule == "input.not-json"
+    assert f"(root element <{root}>)" in problem.message
+
+
+@pytest.mark.parametrize("data", [b"<", b"< html>", b"{<a>}", b'"<a>"x', b"x<a>"])
+def test_text_that_is_not_markup_stays_a_syntax_error(data: bytes) -> None:
+    assert _refused(data).rule in {"json.syntax", "json.truncated"}

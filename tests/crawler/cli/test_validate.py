@@ -133,6 +133,16 @@ def test_a_missing_path_is_an_invalid_input_not_a_usage_error() -> None:
     assert "Traceback" not in err
 
 
+def test_an_xml_file_handed_to_validate_is_named_for_what_it_is_and_the_rest_checked() -> None:
+    xml = EXAMPLES / "iptc-newsml-g2-text.xml"
+    code, out, _ = _run("validate", str(xml), str(EXAMPLES / "sputnik-kz-2024-05-29.json"))
+    assert code == 1
+    first = out.splitlines()[0]
+    assert first.startswith(f"{xml}: $: input.not-json: XML (root element <newsItem>)")
+    assert "`wirearchive extract` and `ingest` read NewsML-G2" in first
+    assert out.splitlines()[-1].startswith("2 documents checked: 1 valid, 1 invalid")
+
+
 def test_validate_names_a_deep_document_and_an_odd_file_name_and_checks_the_rest(
     tmp_path: Path,
 ) -> None:
