@@ -2,7 +2,8 @@
 
 An SVG, a word processor's XML or any XML that is no news format must not be read as
 plain text (the text reader would make a "story" of its markup): it is refused as
-``input.unknown-format``, naming its root element and namespace. A zip archive (a .docx,
+``input.unknown-format``, naming its root element and namespace (or, when it is not even
+well-formed, as ``xml.syntax``/``xml.truncated`` with the line, as any XML). A zip archive (a .docx,
 an .epub, a bundle of wire files) is refused as ``input.archive``: archives are not
 unpacked, since what is inside would arrive without names or provenance of its own.
 """
@@ -15,6 +16,7 @@ from wirearchive import __version__
 from wirearchive.validators import Problem
 
 from ._inline import root_of
+from ._xml import parse_xml
 from .base import Extracted, ReadContext, WholeReader
 
 __all__ = ["READER", "UnknownFormat", "refusal"]
@@ -58,6 +60,16 @@ class UnknownFormat(WholeReader):
         problem = refusal(data[:4096]) or Problem(
             rule="input.unknown-format", message="none of the formats read here"
         )
+        if problem.rule == "input.unknown-format":
+            # Broken XML is broken whatever its vocabulary: its line and the rule first.
+            parsed = parse_xml(data)
+            if isinstance(parsed, Problem):
+                found = root_of(data[:4096])
+                root = f"root <{found[0]}>" if found is not None else "its root"
+                problem = Problem(
+                    rule=parsed.rule,
+                    message=f"{parsed.message} ({root} is of none of the formats read here)",
+                )
         media_type = "application/zip" if problem.rule == "input.archive" else "application/xml"
         yield Extracted(name, self.name, self.version, data, media_type, problem=problem)
 

@@ -169,6 +169,30 @@ def test_unknown_xml_and_zip_are_quarantined_with_their_reason(tmp_path: Path) -
     assert "not unpacked" in zipped.message
 
 
+@pytest.mark.parametrize(
+    ("data", "rule", "where"),
+    [
+        (b'<?xml version="1.0"?>\n<catalog><book></catalog>', "xml.syntax", "line 2"),
+        (b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><g>', "xml.truncated",
+         "line 2"),
+        (b'<?xml version="1.0"?>\n<!DOCTYPE c [<!ENTITY a "b">]>\n<catalog>&a;</catalog>',
+         "xml.entities", "entity 'a'"),
+    ],
+)  # fmt: skip
+def test_broken_xml_of_no_format_read_here_is_named_by_what_breaks_it(
+    tmp_path: Path, data: bytes, rule: str, where: str
+) -> None:
+    path = tmp_path / "broken.xml"
+    path.write_bytes(data)
+    (result,) = read_inputs([path])
+    assert result.reader == "unknown"
+    assert result.problem is not None
+    assert result.problem.rule == rule
+    assert where in result.problem.message
+    assert "is of none of the formats read here" in result.problem.message
+    assert result.raw == data
+
+
 def test_text_that_merely_starts_with_a_bracket_is_still_text() -> None:
     head = "<<Новости>> В Астане министры обороны подписали соглашения\n".encode()
     assert choose("capture", head).name == "text"
