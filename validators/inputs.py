@@ -1,5 +1,5 @@
-"""Read documents to validate from files: ``.json`` (one), ``.jsonl``/``.ndjson`` (one per
-line) and directories (recursively).
+"""Read documents to validate from files: ``.json`` (one, or each item of a top-level
+array), ``.jsonl``/``.ndjson`` (one per line) and directories (recursively).
 
 Reading never raises for bad content: truncated JSON, a wrong encoding, binary data and
 oversized input each become a `Document` that carries the `Problem` instead of data, so
@@ -44,9 +44,12 @@ class Document:
     line: int | None
     data: Any = None
     problem: Problem | None = None
-    #: The exact bytes the document was read from (a line without its newline); None
-    #: when they were not read because the input is over the size limit.
+    #: The exact bytes the document was read from (a line without its newline, or the
+    #: whole file of an array's item); None when they were not read because the input is
+    #: over the size limit.
     raw: bytes | None = None
+    #: The document's place (0-based) in a file that is one top-level JSON array of them.
+    index: int | None = None
 
 
 def _problem(rule: str, message: str) -> Problem:
@@ -57,12 +60,20 @@ def _too_large(limit: int) -> Problem:
     return _problem("input.too-large", f"larger than the {limit:,}-byte limit; not parsed")
 
 
-def _read_whole(handle: BinaryIO, name: str, limit: int) -> Document:
+def _read_whole(handle: BinaryIO, name: str, limit: int) -> Iterator[Document]:
     data = handle.read(limit + 1)
     if len(data) > limit:
-        return Document(name, None, problem=_too_large(limit))
+        yield Document(name, None, problem=_too_large(limit))
+        return
     parsed, problem = parse(data)
-    return Document(name, None, parsed, problem, data)
+    if problem is not None or not isinstance(parsed, list):
+        yield Document(name, None, parsed, problem, data)
+    elif not parsed:
+        empty = _problem("input.empty", "an empty JSON array: no document in it")
+        yield Document(name, None, problem=empty, raw=data)
+    else:  # an export or an API's answer: a list of items, each a document of its own
+        for index, value in enumerate(parsed):
+            yield Document(name, None, value, None, data, index)
 
 
 def _skip_rest_of_line(handle: BinaryIO) -> None:
@@ -97,7 +108,7 @@ def read_stream(
     if lines:
         yield from _read_lines(handle, name, max_bytes)
     else:
-        yield _read_whole(handle, name, max_bytes)
+        yield from _read_whole(handle, name, max_bytes)
 
 
 def read_documents(

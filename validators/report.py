@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .problems import Problem, Severity, rank
@@ -24,6 +24,9 @@ class Report:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     note: str | None = None
+    #: The document's place in a file that is a JSON array of them (its problems' paths
+    #: start with it: ``$[2].uri``).
+    index: int | None = None
 
     @classmethod
     def from_problems(
@@ -66,4 +69,14 @@ class Report:
         }
         if self.note is not None:
             out["note"] = self.note
+        if self.index is not None:
+            out["index"] = self.index
         return out
+
+    def in_array(self, index: int) -> Report:
+        """This report for the item at `index` of a top-level array: paths from the file's
+        root (``$[index]...``)."""
+        self.index = index
+        self.errors = [replace(p, path=(index, *p.path)) for p in self.errors]
+        self.warnings = [replace(p, path=(index, *p.path)) for p in self.warnings]
+        return self

@@ -36,9 +36,22 @@ class Engine(Protocol):
 _TERSE_KEYWORDS = frozenset({"additionalProperties", "unevaluatedProperties", "additionalItems"})
 
 
+#: Longest schema message shown whole: both engines start a message with the whole
+#: offending value ("[{...}, ...] is not of type 'object'"), which may be a whole file.
+_LONGEST_MESSAGE = 300
+
+
+def _shortened(message: str) -> str:
+    """A long message with the middle of its value cut out, its verdict (the end) kept."""
+    if len(message) <= _LONGEST_MESSAGE:
+        return message
+    cut = len(message) - _LONGEST_MESSAGE
+    return f"{message[:160]} … ({cut:,} characters left out) … {message[-140:]}"
+
+
 def _rs_problem(error: Any, description: str | None) -> Problem:
     keyword = str(error.kind.name)
-    message = str(error.message)
+    message = _shortened(str(error.message))
     if keyword == "falseSchema" and error.schema_path and error.schema_path[-1] in _TERSE_KEYWORDS:
         keyword = str(error.schema_path[-1])
     if description:
@@ -125,7 +138,7 @@ def _reference_problem(error: ReferenceError_) -> Problem:
     keyword = error.validator if isinstance(error.validator, str) else "falseSchema"
     return Problem(
         rule=f"schema.{keyword}",
-        message=error.message,
+        message=_shortened(error.message),
         path=tuple(error.absolute_path),
         keyword=keyword,
         schema_path=tuple(error.absolute_schema_path),

@@ -137,6 +137,8 @@ def _ingest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         out = console(stdout)
         for result in problems:
             where = result.path if result.line is None else f"{result.path}:{result.line}"
+            if result.part:  # which item of a multi-item file (as `extract` says it)
+                where += f" ({result.part})"
             status = result.outcome.status if result.outcome else result.status
             out.print(f"{where}: {status}: {result.reason}", style="red", markup=False)
         total_inputs = sum(counts.values())

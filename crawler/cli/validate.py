@@ -147,10 +147,11 @@ def _reports(validator: Validator, documents: Iterable[Document]) -> Iterable[Re
             yield validator.invalid_input(doc.problem, path=doc.path, line=doc.line)
             continue
         try:
-            yield validator.validate(doc.data, path=doc.path, line=doc.line)
+            report = validator.validate(doc.data, path=doc.path, line=doc.line)
         except Exception as exc:  # noqa: BLE001 - one document must not stop the others
             problem = Problem(
                 rule="validate.rule-error",
                 message=f"checking the document failed: {type(exc).__name__}: {exc}"[:500],
             )
-            yield validator.invalid_input(problem, path=doc.path, line=doc.line)
+            report = validator.invalid_input(problem, path=doc.path, line=doc.line)
+        yield report if doc.index is None else report.in_array(doc.index)

@@ -72,6 +72,7 @@ class NinjsReader:
             document.raw,
             "application/json" if document.line else media_type,
             line=document.line,
+            part=None if document.index is None else f"item {document.index + 1}",
         )
         if document.problem is not None:
             return make(problem=document.problem)

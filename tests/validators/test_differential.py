@@ -118,3 +118,20 @@ def test_engines_agree_on_broken_documents(schema: str) -> None:
         _assert_agree(schema, label, document)
         invalid += not FAST.is_valid(schema, document)
     assert invalid > len(corpus) // 2, "the corpus is meant to be mostly broken"
+
+
+@pytest.mark.parametrize("engine", [FAST, REFERENCE], ids=["jsonschema-rs", "jsonschema"])
+def test_a_huge_wrong_value_is_cut_from_the_message_and_its_verdict_kept(engine: Any) -> None:
+    item = json.loads((EXAMPLES / "sputnik-kz-2024-05-29.json").read_text())
+    item["bodies"] = {"value": "Сообщение " * 5_000}  # an object where an array belongs
+    problems = engine.problems("ninjs-3.1", item)
+    [problem] = [p for p in problems if p.path == ("bodies",) and p.keyword == "type"]
+    assert len(problem.message) < 500
+    assert "characters left out" in problem.message
+    assert problem.message.startswith('{"value"') or problem.message.startswith("{'value'")
+    assert problem.message.endswith("is not of type 'array'") or problem.message.endswith(
+        'is not of type "array"'
+    )
+    short = dict(item, bodies={"value": "x"})
+    [kept] = [p for p in engine.problems("ninjs-3.1", short) if p.path == ("bodies",)]
+    assert "left out" not in kept.message  # a short value is shown whole

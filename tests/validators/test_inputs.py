@@ -52,6 +52,31 @@ def test_good_json_file(tmp_path: Path) -> None:
     assert document.line is None
 
 
+def test_a_top_level_array_is_one_document_per_item_each_with_its_index(
+    tmp_path: Path,
+) -> None:
+    other = {**GOOD_ITEM, "uri": "urn:newsml:example.org:other"}
+    data = json.dumps([GOOD_ITEM, other, [GOOD_ITEM]], indent=2).encode()
+    path = _write(tmp_path / "export.json", data)
+    documents = list(read_documents([path]))
+    assert [d.index for d in documents] == [0, 1, 2]
+    assert [d.data for d in documents] == [GOOD_ITEM, other, [GOOD_ITEM]]  # one level only
+    assert all(d.raw == data and d.line is None and d.problem is None for d in documents)
+
+
+def test_an_empty_array_is_an_input_with_nothing_in_it(tmp_path: Path) -> None:
+    document = _one(_write(tmp_path / "export.json", b" [ ]\n"))
+    assert _rule(document) == "input.empty"
+    assert document.raw == b" [ ]\n"
+
+
+def test_an_array_on_a_json_lines_line_stays_one_document(tmp_path: Path) -> None:
+    path = _write(tmp_path / "feed.jsonl", b"[" + GOOD_BYTES + b"]\n" + GOOD_BYTES + b"\n")
+    first, second = read_documents([path])
+    assert (first.line, first.index, first.data) == (1, None, [GOOD_ITEM])
+    assert (second.line, second.index) == (2, None)
+
+
 def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
     path = _write(tmp_path / "bom.json", codecs.BOM_UTF8 + GOOD_BYTES)
     document = _one(path)

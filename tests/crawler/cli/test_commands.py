@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from wirearchive.archive import Store
 from wirearchive.crawler.cli import run
 from wirearchive.crawler.readers import read_inputs
 
@@ -79,6 +80,32 @@ def test_ingest_text_names_quarantined_inputs_and_exits_one(tmp_path: Path) -> N
     assert lines[1].endswith(
         "2 inputs: 1 new, 0 updated, 0 unchanged, 1 quarantined, 0 failed, 0 skipped"
     )
+
+
+def test_ingest_archives_each_item_of_an_array_as_a_part_of_the_file(tmp_path: Path) -> None:
+    items = [json.loads(line) for line in (EXAMPLES / "wire-feed.jsonl").read_text().splitlines()]
+    del items[1]["uri"]
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps([*items, 5]))
+    archive = str(tmp_path / "a")
+    code, out, _ = _run("ingest", "--archive", archive, str(export))
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0].startswith(f"{export} (item 2): quarantined: $: schema.required: ")
+    assert lines[1].startswith(f"{export} (item 4): quarantined: $: schema.type: ")
+    assert lines[2].endswith(
+        "4 inputs: 2 new, 0 updated, 0 unchanged, 2 quarantined, 0 failed, 0 skipped"
+    )
+    with Store.open(archive, readonly=True) as store:
+        record = store.get(items[2]["uri"])
+        assert record is not None
+        assert record["provenance"]["capture"]["size"] == export.stat().st_size
+        assert store.raw(items[2]["uri"]) == export.read_bytes()  # the file, exactly
+        assert {"name": "part", "detail": "item 3"} in record["provenance"]["steps"]
+        entries = store.quarantined()
+        assert len({entry["qid"] for entry in entries}) == 2  # one entry for each bad item
+    code, out, _ = _run("ingest", "--archive", archive, "--json", str(export))
+    assert (json.loads(out)["unchanged"], json.loads(out)["quarantined"]) == (2, 2)
 
 
 def test_ingest_events_stream_one_line_per_input_then_counts(tmp_path: Path) -> None:
@@ -306,12 +333,13 @@ def test_extract_with_a_forced_format_reports_what_that_reader_makes(tmp_path: P
 
 def test_max_bytes_refuses_larger_inputs_and_the_rest_goes_on(tmp_path: Path) -> None:
     small = tmp_path / "small.json"
-    small.write_text(json.dumps(json.loads(SAMPLE.read_text())["headlines"]))  # 1 short doc
+    headlines = json.loads(SAMPLE.read_text())["headlines"]
+    small.write_text(json.dumps({"headlines": headlines}))  # 1 short document, no item
     code, out, _ = _run("extract", "--json", "--max-bytes", "1000", str(SAMPLE), str(small))
     assert code == 1
     first, second = (json.loads(line) for line in out.splitlines())
     assert first["report"]["errors"][0]["rule"] == "input.too-large"
-    assert second["report"]["errors"][0]["rule"] == "schema.type"
+    assert second["report"]["errors"][0]["rule"] == "schema.required"
     code, out, _ = _run(
         "ingest", "--archive", str(tmp_path / "a"), "--json", "--max-bytes", "1000", str(SAMPLE)
     )

@@ -133,6 +133,24 @@ def test_a_missing_path_is_an_invalid_input_not_a_usage_error() -> None:
     assert "Traceback" not in err
 
 
+def test_each_item_of_an_array_is_checked_and_named_by_its_json_path(tmp_path: Path) -> None:
+    items = [json.loads(line) for line in (EXAMPLES / "wire-feed.jsonl").read_text().splitlines()]
+    del items[1]["uri"]
+    (tmp_path / "export.json").write_text(json.dumps([*items, "not an item"], indent=2))
+    code, out, _ = _run("validate", str(tmp_path / "export.json"))
+    assert code == 1
+    lines = out.splitlines()
+    assert f"{tmp_path / 'export.json'}: $[1]: schema.required: " in lines[0]
+    assert f"{tmp_path / 'export.json'}: $[3]: schema.type: " in lines[1]
+    assert "Wheat" not in out  # the message names the value, not the whole array
+    assert lines[-1] == "4 documents checked: 2 valid, 2 invalid, 0 warnings"
+    code, out, _ = _run("validate", "--json", str(tmp_path / "export.json"))
+    reports = [json.loads(line) for line in out.splitlines()]
+    assert [r["index"] for r in reports] == [0, 1, 2, 3]
+    assert [r["valid"] for r in reports] == [True, False, True, False]
+    assert reports[1]["errors"][0]["path"] == "$[1]"
+
+
 def test_an_xml_file_handed_to_validate_is_named_for_what_it_is_and_the_rest_checked() -> None:
     xml = EXAMPLES / "iptc-newsml-g2-text.xml"
     code, out, _ = _run("validate", str(xml), str(EXAMPLES / "sputnik-kz-2024-05-29.json"))
