@@ -7,8 +7,11 @@ with the rule codes listed in `RULES`.
 
 Item ids are URIs with ``:`` and ``/`` in them: a route takes the id either percent-encoded
 as one segment (``/api/items/https%3A%2F%2Fhost%2Fa``) or as it is (``/api/items/https://
-host/a``). A specific version never changes, so it carries its digest as ETag and
-``Cache-Control: immutable``; a conditional GET with that ETag is 304.
+host/a``). The bytes a version was made from never change: they carry their digest as
+ETag and ``Cache-Control: immutable``. A version's record does change once, when the item
+is withdrawn (a kill notice must reach every reader, caches included): it carries its
+digest, and the withdrawal, as ETag with ``Cache-Control: no-cache``, so a cache asks
+again each time and a conditional GET with that ETag is a 304 until the record changes.
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ RULES = {
 }
 
 _IMMUTABLE = "public, max-age=31536000, immutable"
+#: A version's record: stored, but revalidated each time (a withdrawal changes it).
+_REVALIDATE = "public, no-cache"
 _Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 _Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 _ASGIApp = Callable[[MutableMapping[str, Any], _Receive, _Send], Awaitable[None]]
@@ -177,7 +182,7 @@ def _api(app: FastAPI, use: Access) -> None:
         etag = _etag(record)
         headers = {
             "ETag": etag,
-            "Cache-Control": _IMMUTABLE,
+            "Cache-Control": _REVALIDATE,
             "Memento-Datetime": memento.http_date(at),
             "Link": ", ".join(
                 [
@@ -220,10 +225,9 @@ def _api(app: FastAPI, use: Access) -> None:
         with use() as archive:
             record = _record(archive, item_id, version)
         etag = _etag(record)
-        # The latest changes with the next version: revalidate, then 304 until it does.
-        headers = {"ETag": etag, "Cache-Control": "no-cache"}
-        if version is not None:
-            headers["Cache-Control"] = _IMMUTABLE
+        # The latest changes with the next version, any version's record with a
+        # withdrawal: revalidate, then 304 until it does.
+        headers = {"ETag": etag, "Cache-Control": _REVALIDATE}
         if _not_modified(request, etag):
             return Response(status_code=304, headers=headers)
         return json_response(record, headers=headers)

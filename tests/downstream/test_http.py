@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from wirearchive.archive import ArchiveError, Store
 from wirearchive.downstream import memento
 from wirearchive.downstream.http import RULES, create_app
 
+from ._archives import ingest
 from ._served import CORRECTED, FIRST, PAGE, SECOND, UPDATED, build, serving
 
 
@@ -139,7 +141,7 @@ def test_a_version_has_its_digest_as_etag_and_a_conditional_get_is_304(
     response = client.get(f"/api/items/{UPDATED}/versions/1")
     etag = response.headers["etag"]
     assert etag == f'"{response.json()["digest"]}"'
-    assert "immutable" in response.headers["cache-control"]
+    assert response.headers["cache-control"] == "public, no-cache"  # see the withdrawal test
     again = client.get(f"/api/items/{UPDATED}/versions/1", headers={"If-None-Match": etag})
     assert again.status_code == 304
     assert again.content == b""
@@ -157,11 +159,49 @@ def test_a_version_has_its_digest_as_etag_and_a_conditional_get_is_304(
     )
 
 
+def test_a_withdrawal_reaches_a_cached_version_at_its_next_revalidation(
+    tmp_path: Path,
+) -> None:
+    location = build(tmp_path)
+    versions = f"/api/items/{UPDATED}/versions"
+    with TestClient(create_app(str(location))) as before:
+        cached = before.get(f"{versions}/1")
+        latest = before.get(f"/api/items/{UPDATED}").json()
+        capture = before.get(f"{versions}/1/capture").content
+    # What a cache may keep, but never serve again without asking.
+    assert "immutable" not in cached.headers["cache-control"]
+    assert "no-cache" in cached.headers["cache-control"]
+    notice = {
+        "uri": UPDATED,
+        "type": "text",
+        "version": "9",
+        "pubStatus": "canceled",
+        "versionCreated": "2024-05-30T00:00:00Z",  # after both versions
+        "language": latest["item"]["language"],
+        "headlines": [{"role": "main", "value": "KILL: story withdrawn"}],
+        "standard": latest["item"]["standard"],
+    }
+    (tmp_path / "kill.json").write_text(json.dumps(notice))
+    assert ingest(location, tmp_path / "kill.json")["counts"] == {
+        "new": 0, "updated": 1, "unchanged": 0, "quarantined": 0, "failed": 0, "skipped": 0,
+    }  # fmt: skip
+    with TestClient(create_app(str(location))) as after:
+        etag = cached.headers["etag"]
+        again = after.get(f"{versions}/1", headers={"If-None-Match": etag})
+        assert again.status_code == 200  # not a 304: the cached copy lacks the withdrawal
+        assert again.json()["withdrawn"]["pubStatus"] == "canceled"
+        assert again.headers["etag"] != etag
+        assert after.get(f"{versions}/1/capture").content == capture
+        fresh = after.get(f"{versions}/1", headers={"If-None-Match": again.headers["etag"]})
+        assert fresh.status_code == 304
+
+
 def test_capture_etag_is_its_sha256(client: TestClient) -> None:
     record = client.get(f"/api/items/{PAGE}/versions/1").json()
     url = f"/api/items/{PAGE}/versions/1/capture"
     response = client.get(url)
     assert response.headers["etag"] == f'"{record["provenance"]["capture"]["sha256"]}"'
+    assert "immutable" in response.headers["cache-control"]  # the bytes never change
     assert client.get(url, headers={"If-None-Match": response.headers["etag"]}).status_code == 304
 
 
