@@ -9,6 +9,7 @@ import signal
 from collections import Counter
 from pathlib import Path
 
+import psycopg
 from wirearchive.archive import Store, verify
 
 from tests._servers import PostgresServer, new_bucket
@@ -21,8 +22,15 @@ WORKER = (
     "WIREARCHIVE_WORKERS=0",
     "WIREARCHIVE_REDIS_TICK_SECONDS=5",
     "WIREARCHIVE_REDIS_LEASE_SECONDS=2",
-    "WIREARCHIVE_BATCH=5",  # small groups: the killed worker has committed some
+    "WIREARCHIVE_BATCH=2",  # small groups: every worker commits early
 )
+
+
+def _committing_runs(catalog: str) -> int:
+    """How many runs have versions in the catalog (each worker is one run)."""
+    with psycopg.connect(catalog, autocommit=True) as db:
+        row = db.execute("SELECT count(DISTINCT run) FROM versions").fetchone()
+    return int(row[0]) if row else 0
 
 
 def test_four_workers_lose_nothing_when_one_is_killed(
@@ -43,8 +51,10 @@ def test_four_workers_lose_nothing_when_one_is_killed(
             write_source(trial.sources, site.base_url)
             stories = {story.path for story in site.articles}
             workers = [trial.start() for _ in range(4)]
-            # Mid-run: 40% of the stories fetched, the rest queued or in flight.
+            # Mid-run: 40% of the stories fetched, the rest queued or in flight, and every
+            # worker has committed versions (the one to be killed among them).
             wait_for(lambda: len(story_fetches(site)) >= 48, 180, "48 stories fetched")
+            wait_for(lambda: _committing_runs(trial.catalog) == 4, 180, "4 runs committing")
             victim = workers.pop(0)
             victim.send_signal(signal.SIGKILL)
             victim.communicate()
