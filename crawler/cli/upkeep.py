@@ -1,4 +1,5 @@
-"""``wirearchive verify``, ``quarantine``, ``reindex`` and ``summary``: looking after an archive.
+"""``wirearchive verify``, ``quarantine``, ``reindex``, ``bag`` and ``summary``: looking after
+an archive.
 
 Only `reindex` writes (the catalog, rebuilt from the files); none of them creates an
 archive, so a mistyped ``--archive`` is exit 2 with ``no archive at PATH``.
@@ -11,7 +12,7 @@ from typing import Any, TextIO
 
 from wirearchive.archive import resolve_location, verify
 
-from ..exits import EXIT_OK, EXIT_PROBLEMS
+from ..exits import EXIT_FATAL, EXIT_OK, EXIT_PROBLEMS
 from ._shared import (
     archive_option,
     command,
@@ -54,6 +55,17 @@ def add_commands(commands: Any) -> None:
     archive_option(reindex)
     json_option(reindex)
 
+    bag = command(
+        commands,
+        "bag",
+        _bag,
+        help="verify the archive, then write it as a BagIt bag (RFC 8493) to hand over",
+    )
+    archive_option(bag)
+    bag.add_argument("out", metavar="OUT", help="the bag's folder (must not exist)")
+    bag.add_argument("--organization", metavar="NAME", help="Source-Organization in bag-info.txt")
+    json_option(bag)
+
     summary = command(commands, "summary", _summary, help="counts and recent runs of the archive")
     archive_option(summary)
     json_option(summary)
@@ -74,6 +86,33 @@ def _verify(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             f"{verdict}: checked {checked or 'nothing'}", style="green" if result.ok else "red"
         )
     return EXIT_OK if result.ok else EXIT_PROBLEMS
+
+
+def _bag(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from wirearchive.archive.bag import BagError, bag_archive
+
+    with open_store(args) as store:
+        try:
+            location = resolve_location(args.archive)
+            result = bag_archive(store, args.out, location=location, organization=args.organization)
+        except BagError as exc:
+            if exc.verification is not None:
+                out = console(stdout)
+                for finding in exc.verification.findings:
+                    out.print(str(finding), style="red", markup=False)
+            print(f"wirearchive bag: {exc}", file=stderr)
+            return EXIT_PROBLEMS if exc.verification is not None else EXIT_FATAL
+    if args.json:
+        print_json(stdout, result.to_dict(), pretty=False)
+    else:
+        files = result.segments + result.warcs + result.runs
+        console(stdout).print(
+            f"{result.path}: a BagIt bag of {files} files ({result.bytes:,} bytes): "
+            f"{result.segments} log segments, {result.warcs} WARC files, {result.runs} run "
+            "manifests; sha256 and sha512 manifests, read back and valid",
+            markup=False,
+        )
+    return EXIT_OK
 
 
 def _quarantine(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

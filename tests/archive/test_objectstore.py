@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import bagit
 import orjson
 import pytest
 from wirearchive.archive import (
@@ -24,6 +25,7 @@ from wirearchive.archive import (
     open_backend,
     verify,
 )
+from wirearchive.archive.bag import bag_archive
 from wirearchive.archive.catalog import resolve_catalog
 from wirearchive.archive.objectstore import (
     ObjectExistsError,
@@ -511,3 +513,26 @@ def test_hosts_take_turns_writing_each_with_its_own_catalog(
         assert first.summary() == after  # caught up with the other host's segment
         assert verify(first).ok
     assert after["segments"] == before["segments"] + 1
+
+
+def test_an_archive_on_object_storage_is_bagged_like_a_folder(
+    bucket: str, tmp_path: Path, fill: Callable[[Store], None]
+) -> None:
+    archive = f"s3://{bucket}/bagged"
+    with Store.open(archive, catalog=str(tmp_path / "a.sqlite")) as store:
+        fill(store)
+        before = store.summary()
+        result = bag_archive(store, tmp_path / "bag", location=archive)
+    bag = bagit.Bag(str(tmp_path / "bag"))
+    bag.validate()
+    assert bag.info["External-Identifier"] == archive
+    assert (result.segments, result.warcs, result.runs) == (6, 3, 2)
+    backend = ObjectStoreBackend(bucket, "bagged")
+    names = list(backend.names(""))
+    assert len(names) == 6 + 3 + 2
+    for name in names:  # every object, byte for byte, under data/
+        assert (tmp_path / "bag" / "data" / name).read_bytes() == backend.read(name)
+    with Store.open(
+        str(tmp_path / "bag" / "data"), readonly=True, catalog=str(tmp_path / "b.sqlite")
+    ) as copy:
+        assert copy.summary() == before

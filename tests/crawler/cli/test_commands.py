@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import bagit
 import pytest
 from wirearchive.archive import Store
 from wirearchive.crawler.cli import run
@@ -106,6 +107,29 @@ def test_ingest_archives_each_item_of_an_array_as_a_part_of_the_file(tmp_path: P
         assert len({entry["qid"] for entry in entries}) == 2  # one entry for each bad item
     code, out, _ = _run("ingest", "--archive", archive, "--json", str(export))
     assert (json.loads(out)["unchanged"], json.loads(out)["quarantined"]) == (2, 2)
+
+
+def test_bag_writes_a_valid_bag_and_refuses_a_damaged_archive(tmp_path: Path) -> None:
+    archive = str(tmp_path / "a")
+    assert _run("ingest", "--archive", archive, str(EXAMPLES))[0] == 0
+    code, out, err = _run("bag", "--archive", archive, str(tmp_path / "bag"))
+    assert (code, err) == (0, "")
+    assert out.startswith(f"{tmp_path / 'bag'}: a BagIt bag of ")
+    bagit.Bag(str(tmp_path / "bag")).validate()
+    code, out, err = _run("bag", "--archive", archive, "--json", str(tmp_path / "bag"))
+    assert code == 2
+    assert "exists already" in err
+    code, out, _ = _run("bag", "--archive", archive, "--json", str(tmp_path / "bag2"))
+    facts = json.loads(out)
+    assert (facts["segments"], facts["runs"]) == (2, 1)  # the items' group, the manifest
+    assert facts["info"]["Wirearchive-Items"] == str(EXAMPLE_ITEMS)
+    segment = tmp_path / "a" / "log" / "000000000001.jsonl"
+    segment.write_bytes(segment.read_bytes().replace(b'"seq":1', b'"seq":7', 1))
+    code, out, err = _run("bag", "--archive", archive, str(tmp_path / "bag3"))
+    assert code == 1
+    assert "does not verify" in err
+    assert "000000000001.jsonl" in out  # the findings, each with its file
+    assert not (tmp_path / "bag3").exists()
 
 
 def test_ingest_events_stream_one_line_per_input_then_counts(tmp_path: Path) -> None:
