@@ -739,15 +739,16 @@ class Intake:
             for warning in outcome.warnings:  # the archive's own: a stale copy, say
                 self.rules[(warning["rule"], "warnings")] += 1
             if outcome.status == "quarantined":
-                self.quarantined.append(
-                    {
-                        self.label: queued.path,
-                        "line": queued.line,
-                        "qid": outcome.qid,
-                        "rule": queued.rule,
-                        "reason": queued.reason,
-                    }
-                )
+                entry = {
+                    self.label: queued.path,
+                    "line": queued.line,
+                    "qid": outcome.qid,
+                    "rule": queued.rule,
+                    "reason": queued.reason,
+                }
+                if queued.part:  # which item of a multi-item file
+                    entry["part"] = queued.part
+                self.quarantined.append(entry)
             self._report(
                 Result(
                     queued.path,

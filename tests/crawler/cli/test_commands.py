@@ -105,6 +105,8 @@ def test_ingest_archives_each_item_of_an_array_as_a_part_of_the_file(tmp_path: P
         assert {"name": "part", "detail": "item 3"} in record["provenance"]["steps"]
         entries = store.quarantined()
         assert len({entry["qid"] for entry in entries}) == 2  # one entry for each bad item
+        (manifest,) = store.runs()
+        assert [q["part"] for q in manifest["quarantined"]] == ["item 2", "item 4"]
     code, out, _ = _run("ingest", "--archive", archive, "--json", str(export))
     assert (json.loads(out)["unchanged"], json.loads(out)["quarantined"]) == (2, 2)
 
