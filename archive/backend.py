@@ -48,7 +48,11 @@ class Backend(Protocol):
         """Bytes of an object, or of the range that starts at `offset`."""
 
     def open(self, name: str) -> BinaryIO:
-        """A stream over an object, for reading large ones without loading them."""
+        """A stream over an object, for reading large ones without loading them.
+
+        A missing object raises `FileNotFoundError` here or at the first read (an object
+        store learns of it only from the first GET, which it does not spend on asking).
+        """
 
     def exists(self, name: str) -> bool: ...
 

@@ -29,7 +29,8 @@ import obstore
 from obstore.exceptions import AlreadyExistsError, BaseError, NotFoundError
 from obstore.store import S3Store
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the typing stubs' names only: not importable at run time
+    from obstore import GetOptions
     from obstore.store import S3Config
 
 __all__ = [
@@ -130,9 +131,13 @@ def _checked(name: str) -> str:
 
 
 class _RangedReader(io.RawIOBase):
-    """A seekable raw stream over one object: each read is one ranged GET."""
+    """A seekable raw stream over one object: each read is one ranged GET.
 
-    def __init__(self, store: S3Store, path: str, size: int, uri: str) -> None:
+    The object's size is learnt from the first GET's answer, not asked for first (a
+    HEAD): reading a record from a WARC file on object storage costs one round trip.
+    """
+
+    def __init__(self, store: S3Store, path: str, uri: str, size: int | None = None) -> None:
         self._store = store
         self._path = path
         self._uri = uri
@@ -148,8 +153,22 @@ class _RangedReader(io.RawIOBase):
     def tell(self) -> int:
         return self._position
 
+    def _known_size(self) -> int:
+        if self._size is None:
+            try:
+                with _failures(self._uri):
+                    self._size = int(obstore.head(self._store, self._path)["size"])
+            except _MISSING:
+                raise _missing(self._uri) from None
+        return self._size
+
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self._size}[whence]
+        if whence == io.SEEK_SET:
+            base = 0
+        elif whence == io.SEEK_CUR:
+            base = self._position
+        else:
+            base = self._known_size()
         if base + offset < 0:
             raise ValueError(f"{self._uri}: negative seek position {base + offset}")
         self._position = base + offset
@@ -157,13 +176,27 @@ class _RangedReader(io.RawIOBase):
 
     def readinto(self, buffer: Any) -> int:
         view = memoryview(buffer).cast("B")
-        length = min(len(view), self._size - self._position)
+        length = len(view) if self._size is None else min(len(view), self._size - self._position)
         if length <= 0:
             return 0
-        with _failures(self._uri):
-            data = obstore.get_range(self._store, self._path, start=self._position, length=length)
+        if self._size is not None and self._position >= self._size:
+            return 0
+        try:
+            with _failures(self._uri):
+                wanted = (self._position, self._position + length)
+                found = obstore.get(self._store, self._path, options={"range": wanted})
+                data = memoryview(found.bytes()).cast("B")
+        except _MISSING:
+            raise _missing(self._uri) from None
+        except ObjectStoreError:
+            # A range that starts at or past the end is refused (416): the end, if the
+            # object is that short; else a real failure, raised again.
+            if self._position >= self._known_size():
+                return 0
+            raise
+        self._size = int(found.meta["size"])
         count = len(data)
-        view[:count] = memoryview(data)
+        view[:count] = data
         self._position += count
         return count
 
@@ -251,16 +284,21 @@ class ObjectStoreBackend:
             with _failures(self.uri(name)):
                 if offset == 0 and length is None:
                     return bytes(obstore.get(self._store, name).bytes())
-                size = self.size(name)
-                end = size if length is None else min(size, offset + length)
-                if offset >= end:
-                    return b""
-                return bytes(obstore.get_range(self._store, name, start=offset, end=end))
+                # One round trip: a range past the end gives what there is (a record's
+                # offset and length come from the catalog, so it is inside the object).
+                options: GetOptions = {
+                    "range": {"offset": offset} if length is None else (offset, offset + length)
+                }
+                return bytes(obstore.get(self._store, name, options=options).bytes())
         except _MISSING:
             raise _missing(self.uri(name)) from None
+        except ObjectStoreError:
+            if offset >= self.size(name):  # a range starting past the end is refused (416)
+                return b""
+            raise
 
     def open(self, name: str) -> BinaryIO:
-        raw = _RangedReader(self._store, _checked(name), self.size(name), self.uri(name))
+        raw = _RangedReader(self._store, _checked(name), self.uri(name))
         return io.BufferedReader(raw, buffer_size=_READ_AHEAD)
 
     def exists(self, name: str) -> bool:

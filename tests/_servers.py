@@ -5,17 +5,24 @@ tests/crawler/_redis_server.py."""
 
 from __future__ import annotations
 
+import http.client
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
+import threading
+import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 #: Debian's PostgreSQL 15 (``apt-get install postgresql``); another with WIREARCHIVE_PG_BIN.
 PG_BIN = Path(os.environ.get("WIREARCHIVE_PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -135,8 +142,102 @@ def moto_s3() -> Iterator[str]:
         server.stop()
 
 
+@contextmanager
+def moto_process() -> Iterator[str]:
+    """moto's S3 on a free loopback port in a process of its own (a benchmark's: it does
+    not share this process's GIL); its endpoint URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(400):
+            try:
+                urllib.request.urlopen(f"{endpoint}/").close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            raise ServerMissing("moto's server did not start")
+        yield endpoint
+    finally:
+        process.kill()
+        process.wait()
+
+
 def new_bucket(endpoint: str) -> str:
     """A new empty bucket on moto; its name."""
     name = f"test-{uuid.uuid4().hex[:12]}"
     urllib.request.urlopen(urllib.request.Request(f"{endpoint}/{name}", method="PUT")).close()
     return name
+
+
+class S3Proxy(ThreadingHTTPServer):
+    """A proxy on 127.0.0.1 in front of an S3 server (moto) that shows what a real network
+    does to the client: `delay` seconds before each request (a store far away), and, once,
+    a PUT of a path ending in `lose` passed on but answered 503 (an answer lost after the
+    store took the PUT). `seen` lists every request passed on; `lost` the PUT it lost."""
+
+    daemon_threads = True
+
+    def __init__(
+        self, upstream: str, *, lose: str | None = None, delay: float = 0.0, port: int = 0
+    ) -> None:
+        self.upstream = urlsplit(upstream).netloc
+        self.lose = lose
+        self.delay = delay
+        self.lost: list[str] = []
+        self.seen: list[tuple[str, str]] = []
+        super().__init__(("127.0.0.1", port), _Forward)
+
+    def __enter__(self) -> S3Proxy:
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+        self.server_close()
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _Forward(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: S3Proxy
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the test or benchmark says what went wrong."""
+
+    def _forward(self) -> None:
+        proxy = self.server
+        proxy.seen.append((self.command, self.path))
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if proxy.delay:
+            time.sleep(proxy.delay)
+        connection = http.client.HTTPConnection(proxy.upstream, timeout=60)
+        connection.request(self.command, self.path, body, dict(self.headers))
+        answer = connection.getresponse()
+        data = answer.read()
+        connection.close()
+        losing = proxy.lose is not None and self.command == "PUT"
+        if losing and self.path.endswith(str(proxy.lose)) and not proxy.lost:
+            proxy.lost.append(self.path)  # the store has it; the client hears a 503
+            self.send_response(503)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_response(answer.status)
+        for name, value in answer.getheaders():
+            if name.lower() not in ("content-length", "transfer-encoding", "connection"):
+                self.send_header(name, value)
+        length = answer.getheader("Content-Length") if self.command == "HEAD" else len(data)
+        self.send_header("Content-Length", str(length or 0))
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_HEAD = do_PUT = do_POST = do_DELETE = _forward

@@ -3,15 +3,12 @@ for a name (one winner, nothing lost), and a whole archive on object storage."""
 
 from __future__ import annotations
 
-import http.client
 import io
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import bagit
 import orjson
@@ -35,7 +32,7 @@ from wirearchive.archive.objectstore import (
 )
 from wirearchive.crawler.cli import run
 
-from tests._servers import S3_ELSEWHERE, new_bucket, s3_environment
+from tests._servers import S3_ELSEWHERE, S3Proxy, new_bucket, s3_environment
 
 PROFILE = "wire-item-1.0"
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -95,69 +92,10 @@ def test_create_refuses_to_overwrite_and_names_the_object(
     assert backend.read("a") == b"first"
 
 
-class _LosesOneAnswer(ThreadingHTTPServer):
-    """A proxy in front of moto that passes a PUT of `lose` on to it, then answers the
-    client 503 instead of moto's 200, once: a response lost after the store took the PUT."""
-
-    daemon_threads = True
-
-    def __init__(self, upstream: str, lose: str) -> None:
-        self.upstream = urlsplit(upstream)
-        self.lose = lose
-        self.lost: list[str] = []
-        super().__init__(("127.0.0.1", 0), _Forward)
-
-    def __enter__(self) -> _LosesOneAnswer:
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.shutdown()
-        self.server_close()
-
-    @property
-    def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-
-class _Forward(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: _LosesOneAnswer
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: the test says what went wrong."""
-
-    def _forward(self) -> None:
-        upstream = self.server.upstream
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        connection = http.client.HTTPConnection(upstream.netloc, timeout=30)
-        connection.request(self.command, self.path, body, dict(self.headers))
-        answer = connection.getresponse()
-        data = answer.read()
-        connection.close()
-        losing = self.command == "PUT" and self.path.endswith(self.server.lose)
-        if losing and not self.server.lost:  # moto has stored it; the client hears a 503
-            self.server.lost.append(self.path)
-            self.send_response(503)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        self.send_response(answer.status)
-        for name, value in answer.getheaders():
-            if name.lower() not in ("content-length", "transfer-encoding", "connection"):
-                self.send_header(name, value)
-        length = answer.getheader("Content-Length") if self.command == "HEAD" else len(data)
-        self.send_header("Content-Length", str(length or 0))
-        self.end_headers()
-        self.wfile.write(data)
-
-    do_GET = do_HEAD = do_PUT = do_POST = do_DELETE = _forward
-
-
 def test_a_put_retried_after_its_answer_was_lost_is_the_same_create(
     s3_endpoint: str, bucket: str
 ) -> None:
-    with _LosesOneAnswer(s3_endpoint, "/archive/log/000000000001.jsonl") as proxy:
+    with S3Proxy(s3_endpoint, lose="/archive/log/000000000001.jsonl") as proxy:
         backend = ObjectStoreBackend(bucket, "archive", environ=s3_environment(proxy.endpoint))
         # The client retries the 503; its retry finds the object its first try made, with
         # these very bytes: this create, done (not a race lost, and no second segment).
@@ -179,7 +117,7 @@ def test_a_segment_whose_answer_was_lost_is_archived_once(
     make_item: Callable[..., dict[str, Any]],
     make_capture: Callable[..., Capture],
 ) -> None:
-    with _LosesOneAnswer(s3_endpoint, "/lossy/log/000000000001.jsonl") as proxy:
+    with S3Proxy(s3_endpoint, lose="/lossy/log/000000000001.jsonl") as proxy:
         monkeypatch.setenv("WIREARCHIVE_S3_ENDPOINT", proxy.endpoint)
         with Store.open(f"s3://{bucket}/lossy", catalog=str(tmp_path / "c.sqlite")) as store:
             item = make_item(1)
@@ -189,6 +127,30 @@ def test_a_segment_whose_answer_was_lost_is_archived_once(
             assert store.summary()["segments"] == 1
             assert [record["id"] for record in store.changes()] == [item["uri"]]
             assert verify(store).ok
+
+
+def test_a_record_or_its_capture_costs_one_round_trip_each(
+    s3_endpoint: str,
+    bucket: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    make_item: Callable[..., dict[str, Any]],
+    make_capture: Callable[..., Capture],
+) -> None:
+    """A read of a known range is one GET, not a HEAD for the size first: on a store
+    20 ms away, a served capture is two round trips (record, WARC record), not six."""
+    with S3Proxy(s3_endpoint) as proxy:
+        monkeypatch.setenv("WIREARCHIVE_S3_ENDPOINT", proxy.endpoint)
+        with Store.open(f"s3://{bucket}/trips", catalog=str(tmp_path / "c.sqlite")) as store:
+            item = make_item(1)
+            store.put(item, make_capture(item), run="run-a", profile=PROFILE)
+            proxy.seen.clear()
+            assert store.get(item["uri"]) is not None
+            assert [method for method, _ in proxy.seen] == ["GET"]
+            proxy.seen.clear()
+            assert store.raw(item["uri"]) == make_capture(item).data
+            methods = [(method, path.rsplit("/", 2)[-2]) for method, path in proxy.seen]
+            assert methods == [("GET", "log"), ("GET", "warc")]
 
 
 def test_create_is_all_or_nothing_when_the_chunks_fail(
@@ -256,8 +218,8 @@ def test_missing_objects(backend: ObjectStoreBackend) -> None:
         backend.read("nope", 3, 4)
     with pytest.raises(FileNotFoundError, match="no such object"):
         backend.size("nope")
-    with pytest.raises(FileNotFoundError, match="no such object"):
-        backend.open("nope")
+    with pytest.raises(FileNotFoundError, match="no such object"), backend.open("nope") as stream:
+        stream.read(1)  # at the first read: opening asks nothing of the store
 
 
 def test_names_are_sorted_recursive_and_stay_in_the_prefix(
@@ -515,19 +477,28 @@ def test_hosts_take_turns_writing_each_with_its_own_catalog(
     assert after["segments"] == before["segments"] + 1
 
 
-def test_an_archive_on_object_storage_is_bagged_like_a_folder(
-    bucket: str, tmp_path: Path, fill: Callable[[Store], None]
-) -> None:
-    archive = f"s3://{bucket}/bagged"
-    with Store.open(archive, catalog=str(tmp_path / "a.sqlite")) as store:
+@pytest.fixture
+def filled(bucket: str, tmp_path: Path, fill: Callable[[Store], None]) -> tuple[str, str]:
+    """A filled archive on the bucket (six segments, three WARC files, two run manifests):
+    its location and its catalog."""
+    archive, catalog = f"s3://{bucket}/filled", str(tmp_path / "a.sqlite")
+    with Store.open(archive, catalog=catalog) as store:
         fill(store)
+    return archive, catalog
+
+
+def test_an_archive_on_object_storage_is_bagged_like_a_folder(
+    bucket: str, tmp_path: Path, filled: tuple[str, str]
+) -> None:
+    archive, catalog = filled
+    with Store.open(archive, readonly=True, catalog=catalog) as store:
         before = store.summary()
         result = bag_archive(store, tmp_path / "bag", location=archive)
     bag = bagit.Bag(str(tmp_path / "bag"))
     bag.validate()
     assert bag.info["External-Identifier"] == archive
     assert (result.segments, result.warcs, result.runs) == (6, 3, 2)
-    backend = ObjectStoreBackend(bucket, "bagged")
+    backend = ObjectStoreBackend(bucket, "filled")
     names = list(backend.names(""))
     assert len(names) == 6 + 3 + 2
     for name in names:  # every object, byte for byte, under data/
@@ -536,3 +507,17 @@ def test_an_archive_on_object_storage_is_bagged_like_a_folder(
         str(tmp_path / "bag" / "data"), readonly=True, catalog=str(tmp_path / "b.sqlite")
     ) as copy:
         assert copy.summary() == before
+
+
+def test_an_archive_on_object_storage_is_served_by_a_pool_of_readers(
+    filled: tuple[str, str],
+) -> None:
+    from wirearchive.downstream.http import READERS, default_readers
+    from wirearchive.downstream.reader import open_archive
+
+    archive, catalog = filled
+    opened = open_archive(archive, catalog=catalog)
+    try:
+        assert default_readers(opened, catalog) == READERS
+    finally:
+        opened.close()
