@@ -46,6 +46,7 @@ bench: $(STAMP)
 	$(PY) bench/extract.py
 	$(PY) bench/crawl.py
 	$(PY) bench/ingest.py
+	$(PY) bench/serve.py
 
 clean:
 	rm -rf $(VENV) $(TYPECHECK) build dist *.egg-info

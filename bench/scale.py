@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests._servers import free_port, new_bucket, postgres_cluster  # noqa: E402
+from tests._servers import moto_process, new_bucket, postgres_cluster  # noqa: E402
 from tests.crawler._crawl_helpers import NewsSite, crawl_command  # noqa: E402
 from tests.crawler._redis_server import redis_server  # noqa: E402
 from tests.crawler._trial import Trial, story_fetches  # noqa: E402
@@ -39,25 +39,6 @@ SETTINGS = (
     "WIREARCHIVE_REDIS_TICK_SECONDS=10",
     "LOG_LEVEL=ERROR",
 )
-
-
-def _moto(port: int) -> subprocess.Popen[bytes]:
-    """moto's S3 server in a process of its own (not sharing this one's GIL with the site)."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    import urllib.request
-
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/").close()
-            return process
-        except OSError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError("moto's server did not start")
 
 
 def _sources(folder: Path, sitemap: str) -> Path:
@@ -76,63 +57,57 @@ def main() -> int:
     parser.add_argument("--workers", default="1,2,4", help="worker counts to run")
     args = parser.parse_args()
     counts = [int(n) for n in args.workers.split(",")]
-    port = free_port()
-    moto = _moto(port)
-    endpoint = f"http://127.0.0.1:{port}"
     site = NewsSite(seed=3, size=args.size, heavy=True)
-    try:
-        with (
-            tempfile.TemporaryDirectory() as tmp,
-            postgres_cluster() as pg,
-            redis_server(Path(tmp)) as redis_url,
-            site,
-        ):
-            folder = Path(tmp)
-            weight = site.warm()
-            sources = _sources(folder, site.url("/sitemap-articles.xml"))
-            print(
-                f"site: {args.size} heavy stories, {weight / args.size / 1024:.0f} KB a page; "
-                f"{os.cpu_count()} CPUs shared by every process"
-            )
-            # The baseline: one plain crawl, local archive and SQLite catalog.
-            started = time.perf_counter()
-            done = subprocess.run(
-                crawl_command(folder / "plain", sources, *SETTINGS),
-                capture_output=True, text=True, cwd=folder, check=False,
-            )  # fmt: skip
-            seconds = time.perf_counter() - started
-            assert done.returncode in (0, 1), done.stderr[-2000:]
-            pages = sum(story_fetches(site).values())
-            base = pages / seconds
-            print(f"single-process crawl  {pages:5d} pages {seconds:7.2f} s {base:7.1f} pages/s")
-            for n in counts:
-                site.reset_log()
-                import redis
+    with (
+        moto_process() as endpoint,
+        tempfile.TemporaryDirectory() as tmp,
+        postgres_cluster() as pg,
+        redis_server(Path(tmp)) as redis_url,
+        site,
+    ):
+        folder = Path(tmp)
+        weight = site.warm()
+        sources = _sources(folder, site.url("/sitemap-articles.xml"))
+        print(
+            f"site: {args.size} heavy stories, {weight / args.size / 1024:.0f} KB a page; "
+            f"{os.cpu_count()} CPUs shared by every process"
+        )
+        # The baseline: one plain crawl, local archive and SQLite catalog.
+        started = time.perf_counter()
+        done = subprocess.run(
+            crawl_command(folder / "plain", sources, *SETTINGS),
+            capture_output=True, text=True, cwd=folder, check=False,
+        )  # fmt: skip
+        seconds = time.perf_counter() - started
+        assert done.returncode in (0, 1), done.stderr[-2000:]
+        pages = sum(story_fetches(site).values())
+        base = pages / seconds
+        print(f"single-process crawl  {pages:5d} pages {seconds:7.2f} s {base:7.1f} pages/s")
+        for n in counts:
+            site.reset_log()
+            import redis
 
-                redis.Redis.from_url(redis_url).flushdb()
-                trial = Trial(
-                    archive=f"s3://{new_bucket(endpoint)}/bench",
-                    catalog=pg.new_schema(),
-                    redis=redis_url,
-                    sources=sources,
-                    folder=folder,
-                    endpoint=endpoint,
-                    settings=SETTINGS,
-                    idle_seconds=1.0,
-                )
-                started = time.perf_counter()
-                trial.finish([trial.start() for _ in range(n)])
-                # The last second is every worker's idle wait for more work: not crawling.
-                seconds = time.perf_counter() - started - trial.idle_seconds
-                pages = sum(story_fetches(site).values())
-                rate = pages / seconds
-                print(
-                    f"{n} worker{'s' if n > 1 else ' '} (S3, PG, Redis) {pages:5d} pages "
-                    f"{seconds:7.2f} s {rate:7.1f} pages/s  {rate / base:5.2f}x the single process"
-                )
-    finally:
-        moto.kill()
-        moto.wait()
+            redis.Redis.from_url(redis_url).flushdb()
+            trial = Trial(
+                archive=f"s3://{new_bucket(endpoint)}/bench",
+                catalog=pg.new_schema(),
+                redis=redis_url,
+                sources=sources,
+                folder=folder,
+                endpoint=endpoint,
+                settings=SETTINGS,
+                idle_seconds=1.0,
+            )
+            started = time.perf_counter()
+            trial.finish([trial.start() for _ in range(n)])
+            # The last second is every worker's idle wait for more work: not crawling.
+            seconds = time.perf_counter() - started - trial.idle_seconds
+            pages = sum(story_fetches(site).values())
+            rate = pages / seconds
+            print(
+                f"{n} worker{'s' if n > 1 else ' '} (S3, PG, Redis) {pages:5d} pages "
+                f"{seconds:7.2f} s {rate:7.1f} pages/s  {rate / base:5.2f}x the single process"
+            )
     return 0
 
 

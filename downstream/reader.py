@@ -110,7 +110,12 @@ class Archive:
         if record is None:
             raise ArchiveError(f"{item_id}: no such item or version")
         facts = dict(record["provenance"]["capture"])
-        return self.store.capture_bytes(facts), facts
+        return self.capture_of(facts), facts
+
+    def capture_of(self, facts: dict[str, Any]) -> bytes:
+        """The bytes a record's capture facts (``provenance.capture``) name, checked
+        against their digest: for a caller that holds the record already."""
+        return self.store.capture_bytes(facts)
 
     # -- many items --------------------------------------------------------------------
 

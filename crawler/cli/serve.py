@@ -31,6 +31,12 @@ def add_commands(commands: Any) -> None:
     serve.add_argument(
         "--port", type=positive, default=8000, help="the port to listen on (default 8000)"
     )
+    serve.add_argument(
+        "--readers",
+        type=positive,
+        help="requests served at once, each with the archive opened for it (default: 4 "
+        "for an archive on object storage or with a PostgreSQL catalog, else 1)",
+    )
 
 
 def _serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -38,7 +44,7 @@ def _serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from wirearchive.archive import resolve_location
     from wirearchive.downstream.http import create_app
 
-    app = create_app(resolve_location(args.archive), catalog=args.catalog)
+    app = create_app(resolve_location(args.archive), catalog=args.catalog, readers=args.readers)
     print(
         f"serving {resolve_location(args.archive)} at http://{args.host}:{args.port}/", file=stderr
     )

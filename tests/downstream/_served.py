@@ -55,12 +55,13 @@ def build(folder: Path) -> Path:
 
 
 @contextmanager
-def serving(location: Path) -> Iterator[str]:
+def serving(location: Path, readers: int | None = None) -> Iterator[str]:
     """The API served by uvicorn in a thread on a free port of 127.0.0.1; its base URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(str(location)), log_level="warning"))
+    app = create_app(str(location), readers=readers)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:

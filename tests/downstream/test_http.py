@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -13,7 +16,9 @@ import pytest
 from fastapi.testclient import TestClient
 from wirearchive.archive import ArchiveError, Store
 from wirearchive.downstream import memento
-from wirearchive.downstream.http import RULES, create_app
+from wirearchive.downstream._web import Access
+from wirearchive.downstream.http import READERS, RULES, create_app, default_readers
+from wirearchive.downstream.reader import Archive, open_archive
 
 from ._archives import ingest
 from ._served import CORRECTED, FIRST, PAGE, SECOND, UPDATED, build, serving
@@ -435,3 +440,71 @@ def test_the_real_server_answers_over_http(location: Path) -> None:
         assert http.post("/api/summary").status_code == 405
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{base}/api/summary")
+
+
+# -- requests at once ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("readers", [1, 2])
+def test_a_slow_request_holds_up_the_others_only_without_a_second_reader(
+    location: Path, monkeypatch: pytest.MonkeyPatch, readers: int
+) -> None:
+    """A capture read that hangs (object storage, say) keeps its archive; with a second
+    reader the next request is answered meanwhile, with one it waits its turn."""
+    entered, release = threading.Event(), threading.Event()
+    capture_of = Archive.capture_of
+
+    def slow_capture(self: Archive, facts: dict[str, Any]) -> bytes:
+        entered.set()
+        release.wait(30)
+        return capture_of(self, facts)
+
+    monkeypatch.setattr(Archive, "capture_of", slow_capture)
+    with serving(location, readers=readers) as base, httpx.Client(base_url=base) as client:
+        slow = ThreadPoolExecutor(1).submit(
+            client.get, f"/api/items/{UPDATED}/versions/1/capture", timeout=30
+        )
+        assert entered.wait(10)
+        try:
+            answered = client.get("/api/summary", timeout=1.5).status_code == 200
+        except httpx.TimeoutException:
+            answered = False
+        release.set()
+        assert slow.result().status_code == 200
+    assert answered == (readers > 1)
+
+
+def test_the_pool_opens_an_archive_only_when_every_open_one_is_busy(location: Path) -> None:
+    made: list[Archive] = []
+
+    def opener() -> Archive:
+        made.append(open_archive(str(location)))
+        return made[-1]
+
+    use = Access(open_archive(str(location)), opener, size=3)
+    for _ in range(5):  # one at a time: the first archive, again and again
+        with use() as archive:
+            assert archive.summary()["items"] > 0
+    assert use.opened == 1
+    with use() as one, use() as two:  # two at once: a second is opened for the second
+        assert one is not two
+    with use() as again:
+        assert again in (one, two)
+    assert (use.opened, len(made)) == (2, 1)
+    use.close()
+    with pytest.raises(ValueError, match="needs a size"):
+        Access(made[0], size=2)
+
+
+def test_a_local_archive_is_served_one_request_at_a_time_a_remote_one_four(
+    location: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("WIREARCHIVE_CATALOG", raising=False)
+    archive = open_archive(str(location))
+    try:
+        assert default_readers(archive, None) == 1  # threads would only contend
+        assert default_readers(archive, "postgresql://db.example/archive") == READERS
+        monkeypatch.setenv("WIREARCHIVE_CATALOG", "postgresql://db.example/archive")
+        assert default_readers(archive, None) == READERS
+    finally:
+        archive.close()
