@@ -201,6 +201,19 @@ def test_a_withdrawal_reaches_a_cached_version_at_its_next_revalidation(
         assert fresh.status_code == 304
 
 
+def test_a_conditional_get_of_a_capture_reads_no_warc(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"/api/items/{PAGE}/versions/1/capture"
+    etag = client.get(url).headers["etag"]
+
+    def unread(self: Archive, facts: dict[str, Any]) -> bytes:
+        raise AssertionError("the WARC record was read for a 304")
+
+    monkeypatch.setattr(Archive, "capture_of", unread)
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+
+
 def test_capture_etag_is_its_sha256(client: TestClient) -> None:
     record = client.get(f"/api/items/{PAGE}/versions/1").json()
     url = f"/api/items/{PAGE}/versions/1/capture"
