@@ -181,6 +181,9 @@ class ArchivePipeline:
         )
         pipeline.shared_lock = bool(settings.get("WIREARCHIVE_REDIS_URL"))
         pipeline.catalog = settings.get("WIREARCHIVE_CATALOG") or None
+        from scrapy import signals
+
+        crawler.signals.connect(pipeline.dropped, signal=signals.request_dropped)
         pipeline.frontier = getattr(getattr(crawler, "spider", None), "frontier", None)
         if pipeline.frontier is not None:
             pipeline.frontier.record_abandoned(pipeline.abandoned)
@@ -218,6 +221,25 @@ class ArchivePipeline:
             if self._settling and not self.intake.queued:
                 self._settle()
         return item
+
+    def dropped(self, request: Any) -> None:
+        """A redirect to a URL this run has asked for already, which the dupefilter drops:
+        the URL that redirected is recorded as skipped (what came of its target is that
+        request's), so it is not lost without a word."""
+        redirects = request.meta.get("redirect_urls") or []
+        if not redirects:
+            return  # a link seen twice: the first request is the one that counts
+        if not self._open:
+            self.open_spider()
+        self._failed(
+            FetchFailed(
+                str(redirects[0]),
+                "fetch.redirect-seen",
+                f"redirects to {request.url}, which this run fetches already",
+                request.meta.get("wirearchive_via"),
+                skipped=True,
+            )
+        )
 
     def abandoned(self, failed: FetchFailed, token: str) -> None:
         """A request the shared frontier gave up (its workers kept dying): a failure of this

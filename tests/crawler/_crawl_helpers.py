@@ -117,3 +117,18 @@ def wirearchive(*args: str) -> subprocess.CompletedProcess[str]:
         timeout=120,
         check=False,
     )
+
+
+def robots_skips(manifests: list[dict[str, Any]], base_url: str) -> list[str]:
+    """The rules of the runs' skips, each checked: robots.txt refusals, and at most the
+    moved page as a redirect to a story the run had asked for already (whether its
+    redirect or the story's own request came first is the scheduler's timing)."""
+    moved = base_url + site_module.MOVED_PATH
+    rules = []
+    for manifest in manifests:
+        for skip in manifest["skipped"]:
+            if skip["rule"] == "fetch.redirect-seen":
+                assert skip["url"] == moved, skip
+            else:
+                rules.append(skip["rule"])
+    return rules

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from scrapy import Request
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.settings import Settings
 from wirearchive.archive import Capture, HttpExchange, Store
@@ -158,6 +159,28 @@ def test_a_lease_is_settled_once_what_came_of_it_is_durable(
         manifest = reopened.runs()[-1]
     assert manifest["counts"]["failed"] == 2
     assert manifest["failures"] == [given_up.to_dict(), failed.to_dict()]
+
+
+def test_a_redirect_to_a_url_already_asked_for_is_a_skip_naming_both(tmp_path: Path) -> None:
+    store = Store.open(str(tmp_path / "archive"))
+    pipeline = ArchivePipeline(store, source="fixture", stats=Stats())
+    story = "http://127.0.0.1/news/2024/05/29/story.html"
+    moved = Request(story, meta={"redirect_urls": ["http://127.0.0.1/news/moved.html"]})
+    moved.meta["wirearchive_via"] = "http://127.0.0.1/feed.xml"
+    pipeline.dropped(moved)
+    pipeline.dropped(Request(story))  # a link seen twice: nothing to say
+    pipeline.close_spider()
+    with Store.open(str(tmp_path / "archive")) as reopened:
+        (manifest,) = reopened.runs()
+    assert manifest["skipped"] == [
+        {
+            "url": "http://127.0.0.1/news/moved.html",
+            "rule": "fetch.redirect-seen",
+            "message": f"redirects to {story}, which this run fetches already",
+            "via": "http://127.0.0.1/feed.xml",
+        }
+    ]
+    assert manifest["counts"]["skipped"] == 1
 
 
 def test_from_crawler_needs_the_archive_setting() -> None:

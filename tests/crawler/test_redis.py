@@ -23,7 +23,7 @@ import redis
 from wirearchive.archive import Store, verify
 from wirearchive.crawler.frontier import frontier_prefix
 
-from ._crawl_helpers import NewsSite, crawl_command, write_source
+from ._crawl_helpers import NewsSite, crawl_command, robots_skips, write_source
 from ._redis_server import free_port
 
 STORY = "/news/2"  # story pages: /news/yyyy/mm/dd/slug.html
@@ -110,7 +110,7 @@ def test_workers_share_one_frontier_and_each_tick_pushes_once(
         counts = _total(first)
         assert (counts["new"], counts["updated"], counts["unchanged"]) == (61, 0, 0)
         assert (counts["failed"], counts["quarantined"]) == (3, 0)
-        assert sum(len(m["skipped"]) for m in first) == 1
+        assert robots_skips(first, site.base_url) == ["fetch.robots"]
         leaders = [m["frontier"] for m in first if m["frontier"]["leader"]]
         assert len(leaders) == 1, [m["frontier"] for m in first]
         assert {m["frontier"]["tick"] for m in first} == {leaders[0]["tick"]}
