@@ -1,5 +1,5 @@
-"""Parquet export: the archive's versions and quarantine as two flat tables for DuckDB,
-Spark and pandas, written incrementally into a folder.
+"""Parquet export: the archive's versions, quarantine and events (withdrawals) as flat
+tables for DuckDB, Spark and pandas, written incrementally into a folder.
 
     import wirearchive
     from wirearchive.downstream.parquet import export_parquet
@@ -11,6 +11,7 @@ Layout of the folder (hive partitions by the UTC day a row was archived or quara
 
     versions/date=2024-05-29/part-000000000001-000000000042.parquet
     quarantine/date=2024-05-29/part-000000000001-000000000042.parquet
+    events/date=2024-05-30/part-000000000043-000000000050.parquet
     wirearchive-export.json     the cursor: every log entry up to it is exported
 
 Each run writes the entries after the state's cursor up to the archive's head into new
@@ -44,6 +45,7 @@ from wirearchive.archive.facets import body_text, facets
 from .reader import Archive
 
 __all__ = [
+    "EVENT_COLUMNS",
     "QUARANTINE_COLUMNS",
     "STATE_NAME",
     "VERSION_COLUMNS",
@@ -120,12 +122,34 @@ QUARANTINE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("item_json", "VARCHAR"),
 )
 
+#: The events table: one row per event on an item (a withdrawal: a kill or withhold
+#: notice), in the order they were logged. Stable like the versions table.
+EVENT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "VARCHAR"),
+    ("version", "INTEGER"),
+    ("event", "VARCHAR"),
+    ("pub_status", "VARCHAR"),
+    ("at", "TIMESTAMPTZ"),
+    ("run", "VARCHAR"),
+    ("cursor", "BIGINT"),
+    ("digest", "VARCHAR"),
+    ("headline", "VARCHAR"),
+    ("source", "VARCHAR"),
+    ("url", "VARCHAR"),
+    ("capture_sha256", "VARCHAR"),
+    ("warc_file", "VARCHAR"),
+    ("warc_record_id", "VARCHAR"),
+    ("warc_offset", "BIGINT"),
+    ("item_json", "VARCHAR"),
+)
+
 #: Times taken from the item, not from the archive: read leniently (null if not a time).
 _ITEM_TIMES = {"version_created", "first_created"}
 #: Per table: the log entry kind it holds, its columns, the column whose UTC day partitions it.
 _TABLES = {
     "versions": ("version", VERSION_COLUMNS, "archived_at"),
     "quarantine": ("quarantine", QUARANTINE_COLUMNS, "at"),
+    "events": ("event", EVENT_COLUMNS, "at"),
 }
 
 
@@ -145,13 +169,18 @@ class ParquetResult:
     quarantine: int = 0
     #: The files written, relative to ``out``; empty when there was nothing new.
     files: tuple[str, ...] = field(default_factory=tuple)
+    events: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "out": self.out,
             "since": self.since,
             "cursor": self.cursor,
-            "rows": {"versions": self.versions, "quarantine": self.quarantine},
+            "rows": {
+                "versions": self.versions,
+                "quarantine": self.quarantine,
+                "events": self.events,
+            },
             "files": list(self.files),
         }
 
@@ -185,25 +214,39 @@ def _export(store: Store, out: Path) -> ParquetResult:
                 "is this folder the export of another archive?"
             )
         _remove_leftovers(out, since)
-        if since == head:
+        # A table the state does not count yet (the events table, for a folder an older
+        # wirearchive exported into) starts from the beginning of the log, not the cursor.
+        counted = state.get("rows") or {}
+        starts = {table: since if table in counted or not since else 0 for table in _TABLES}
+        for table, start in starts.items():
+            if start < since:  # files a killed backfill left: written again below
+                shutil.rmtree(out / table, ignore_errors=True)
+        if all(start == head for start in starts.values()):
             return ParquetResult(str(out), str(since), str(since))
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
         try:
             counts: dict[str, int] = {}
             files: list[str] = []
             for table, (kind, columns, day) in _TABLES.items():
+                start = starts[table]
                 rows = staging / f"{table}.jsonl"
-                counts[table], longest = _write_rows(rows, _rows(store, kind, since, head))
+                counts[table], longest = _write_rows(rows, _rows(store, kind, start, head))
                 if counts[table]:
                     _copy(rows, longest, columns, day, staging / table)
-                    files += _publish(staging / table, out / table, since + 1, head, out)
-            if not files:  # only sightings, runs and events since: nothing to write
+                    files += _publish(staging / table, out / table, start + 1, head, out)
+            if not files:  # only sightings and runs since: nothing to write
                 return ParquetResult(str(out), str(since), str(since))
             _write_state(out, state, store, head, counts)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return ParquetResult(
-        str(out), str(since), str(head), counts["versions"], counts["quarantine"], tuple(files)
+        str(out),
+        str(since),
+        str(head),
+        counts["versions"],
+        counts["quarantine"],
+        tuple(files),
+        counts["events"],
     )
 
 
@@ -260,7 +303,7 @@ def _remove_leftovers(out: Path, cursor: int) -> None:
 
 
 def _rows(store: Store, kind: str, since: int, until: int) -> Iterator[dict[str, Any]]:
-    convert = _version_row if kind == "version" else _quarantine_row
+    convert = {"version": _version_row, "quarantine": _quarantine_row, "event": _event_row}[kind]
     for entry in store.entries(kind, since, until):
         yield convert(entry.seq, entry.body)
 
@@ -309,6 +352,31 @@ def _version_row(seq: int, record: Mapping[str, Any]) -> dict[str, Any]:
         "warnings": _problems(validation.get("warnings")),
         # A string, not a nested object: DuckDB's JSON reader would round big integers.
         "item_json": orjson.dumps(item).decode(),
+    }
+
+
+def _event_row(seq: int, event: Mapping[str, Any]) -> dict[str, Any]:
+    provenance = event.get("provenance") or {}
+    capture = provenance.get("capture") or {}
+    found = facets(event)
+    item = event.get("item")
+    return {
+        "id": event["id"],
+        "version": event["version"],
+        "event": event["event"],
+        "pub_status": _text(event.get("pubStatus")),
+        "at": event["at"],
+        "run": provenance.get("run"),
+        "cursor": seq,
+        "digest": event.get("digest"),
+        "headline": found.headline,
+        "source": found.source,
+        "url": found.url,
+        "capture_sha256": capture.get("sha256"),
+        "warc_file": capture.get("warcFile"),
+        "warc_record_id": capture.get("warcRecordId"),
+        "warc_offset": capture.get("warcOffset"),
+        "item_json": None if item is None else orjson.dumps(item).decode(),
     }
 
 

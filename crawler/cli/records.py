@@ -58,7 +58,8 @@ def add_commands(commands: Any) -> None:
         "'yesterday' (UTC) or a time back from now such as '-24h', '-30m', '-7d'. With "
         "--cursor-file, the cursor is read from that file and written back to it once every "
         "record is out, so that a cron job gets each version exactly once. With --format "
-        "parquet, write the versions and quarantine entries archived since the last run into "
+        "parquet, write the versions, quarantine entries and events archived since the last "
+        "run into "
         "--out as Parquet tables instead (the folder keeps its own cursor).",
     )
     archive_option(export)
@@ -222,8 +223,9 @@ def _export_parquet(args: argparse.Namespace, stdout: TextIO) -> int:
         )
     else:
         print(
-            f"wrote {result.versions} versions and {result.quarantine} quarantine entries "
-            f"in {len(result.files)} files to {result.out} (cursor {result.since} → "
+            f"wrote {result.versions} versions, {result.quarantine} quarantine entries and "
+            f"{result.events} events in {len(result.files)} files to {result.out} (cursor "
+            f"{result.since} → "
             f"{result.cursor})",
             file=stdout,
         )

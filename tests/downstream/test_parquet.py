@@ -6,6 +6,7 @@ import fcntl
 import hashlib
 import json
 import re
+import shutil
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from wirearchive.archive.facets import body_text, facets
 from wirearchive.crawler.cli import main
 from wirearchive.crawler.readers import read_inputs
 from wirearchive.downstream.parquet import (
+    EVENT_COLUMNS,
     QUARANTINE_COLUMNS,
     STATE_NAME,
     VERSION_COLUMNS,
@@ -178,7 +180,11 @@ def test_readme_documents_every_column_with_its_type() -> None:
     for table, body in re.findall(r"\n`(\w+)/`: [^|]*?\n\n((?:\|[^\n]*\n)+)", section):
         rows = [line.split("|")[1:3] for line in body.splitlines()[2:]]
         documented[table] = [(c.strip(" `"), t.strip(" `")) for c, t in rows]
-    assert documented == {"versions": list(VERSION_COLUMNS), "quarantine": list(QUARANTINE_COLUMNS)}
+    assert documented == {
+        "versions": list(VERSION_COLUMNS),
+        "quarantine": list(QUARANTINE_COLUMNS),
+        "events": list(EVENT_COLUMNS),
+    }
 
 
 def test_a_second_export_adds_exactly_the_new_versions(archive: Path, tmp_path: Path) -> None:
@@ -202,7 +208,78 @@ def test_a_second_export_adds_exactly_the_new_versions(archive: Path, tmp_path: 
     assert [r["version"] for r in chain] == [1, 2, 3]
     assert [r["previous"] for r in chain[1:]] == [r["digest"] for r in chain[:2]]
     state = json.loads((out / STATE_NAME).read_text())
-    assert state["rows"] == {"versions": first.versions + 1, "quarantine": 1}
+    assert state["rows"] == {"versions": first.versions + 1, "quarantine": 1, "events": 0}
+
+
+def _kill_notice(folder: Path) -> Path:
+    """A canceled notice for the sample: a withdrawal of the item."""
+    item = json.loads(SAMPLE.read_text())
+    notice = {
+        "uri": item["uri"],
+        "type": "text",
+        "version": "9",
+        "pubStatus": "canceled",
+        "versionCreated": "2024-05-30T00:00:00Z",
+        "language": item["language"],
+        "headlines": [{"role": "main", "value": "KILL: story withdrawn"}],
+        "standard": item["standard"],
+    }
+    path = folder / "kill.json"
+    path.write_text(json.dumps(notice))
+    return path
+
+
+def test_a_withdrawal_is_a_row_of_the_events_table(archive: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = export_parquet(archive, out)
+    assert first.events == 0
+    manifest = ingest(archive, _kill_notice(tmp_path))
+    assert manifest["counts"] == {
+        "new": 0, "updated": 1, "unchanged": 0, "quarantined": 0, "failed": 0, "skipped": 0,
+    }  # fmt: skip
+    second = export_parquet(archive, out)
+    assert (second.versions, second.quarantine, second.events) == (0, 0, 1)
+    (written,) = second.files
+    assert written.startswith("events/date=")
+    (row,) = _rows(out, "events")
+    with Store.open(str(archive), readonly=True) as store:
+        withdrawn = store.get(SAMPLE_ID)
+    assert withdrawn is not None
+    facts = withdrawn["withdrawn"]
+    assert (row["id"], row["version"], row["event"], row["pub_status"]) == (
+        SAMPLE_ID, 2, "withdrawn", "canceled",
+    )  # fmt: skip
+    assert (row["cursor"], row["digest"], row["run"]) == (
+        int(facts["cursor"]), facts["digest"], facts["run"],
+    )  # fmt: skip
+    assert row["headline"] == "KILL: story withdrawn"
+    assert row["at"] == datetime.fromisoformat(facts["at"])
+    assert json.loads(row["item_json"])["pubStatus"] == "canceled"
+    assert row["warc_file"].startswith("warc/")
+    assert row["capture_sha256"].startswith("sha256:")
+    state = json.loads((out / STATE_NAME).read_text())
+    assert state["rows"]["events"] == 1
+
+
+def test_an_older_export_gets_the_events_table_from_the_start(
+    archive: Path, tmp_path: Path
+) -> None:
+    """A folder an older wirearchive exported into (its state counts no events) gets every
+    event of the log, those before its cursor too, once, even after a killed try."""
+    ingest(archive, _kill_notice(tmp_path))
+    out = tmp_path / "out"
+    export_parquet(archive, out)
+    state = json.loads((out / STATE_NAME).read_text())
+    del state["rows"]["events"]  # as an older wirearchive left it, and no events table
+    (out / STATE_NAME).write_text(json.dumps(state))
+    shutil.rmtree(out / "events")
+    (out / "events" / "date=2024-01-01").mkdir(parents=True)  # a killed backfill's file
+    (out / "events" / "date=2024-01-01" / "part-000000000001-000000000002.parquet").touch()
+    again = export_parquet(archive, out)
+    assert (again.versions, again.quarantine, again.events) == (0, 0, 1)
+    assert [r["id"] for r in _rows(out, "events")] == [SAMPLE_ID]
+    assert json.loads((out / STATE_NAME).read_text())["rows"]["events"] == 1
+    assert export_parquet(archive, out).files == ()  # and then nothing again
 
 
 def test_an_export_with_nothing_new_writes_no_file(archive: Path, tmp_path: Path) -> None:
@@ -278,7 +355,7 @@ def test_cli_exports_parquet(
     argv = ["export", "--archive", str(archive), "--format", "parquet", "--out", str(out)]
     assert main([*argv, "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
-    assert summary["rows"] == {"versions": EXAMPLE_ITEMS + 1, "quarantine": 1}
+    assert summary["rows"] == {"versions": EXAMPLE_ITEMS + 1, "quarantine": 1, "events": 0}
     assert summary["since"] == "0"
     assert sorted(summary["files"]) == sorted(p for p in _files(out) if p.endswith(".parquet"))
     assert main(argv) == 0
@@ -287,7 +364,9 @@ def test_cli_exports_parquet(
     )
     ingest(archive, edited(tmp_path, "Третья версия заголовка"))
     assert main(argv) == 0
-    assert capsys.readouterr().out.startswith("wrote 1 versions and 0 quarantine entries in 1 ")
+    assert capsys.readouterr().out.startswith(
+        "wrote 1 versions, 0 quarantine entries and 0 events in 1 "
+    )
 
 
 def test_cli_refuses_a_missing_archive_and_mixed_options(
