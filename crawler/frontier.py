@@ -63,7 +63,7 @@ import threading
 import time
 import uuid
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -74,7 +74,7 @@ from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy_redis.queue import PriorityQueue
 
 from . import requestjson
-from .pipelines import FRONTIER_STAT, FetchFailed, Settled
+from .pipelines import FRONTIER_STAT, LEASE_META, FetchFailed, Settled
 
 __all__ = [
     "LEASE_META",
@@ -98,8 +98,6 @@ REDIS_SCHEMES = ("redis", "rediss", "unix")
 #: looks every 5 seconds when it has nothing in flight).
 _POLL_SECONDS = 0.5
 
-#: The request meta key holding a leased request's token (never written to the queue).
-LEASE_META = "wirearchive_lease"
 
 _LEASE_MIDDLEWARE = "wirearchive.crawler.frontier.LeaseMiddleware"
 
@@ -115,23 +113,34 @@ return got[1]
 #: Put a worker's leased requests back in the queue: KEYS queue, leased hash, alive key,
 #: workers set, deaths hash, the caller's leased hash; ARGV worker id, "dead" to do it only
 #: if the alive key is gone (else "own"), the tries a request gets. A dead worker's request
-#: counts one death (by its SHA-1); one whose workers died `tries` times is not queued
-#: again but moved to the caller's lease, to be recorded as a failure and settled there.
-#: Returns the number queued again, then token and data of each request given up.
+#: counts one death (by its SHA-1) unless it was parsed already (``+`` before its entry,
+#: see `_PARSED`: the worker died committing it, not reading it); one whose workers died
+#: `tries` times is not queued again but moved to the caller's lease, to be recorded as a
+#: failure and settled there (and if that worker dies too, the next one's). Returns the
+#: number queued again, then token and data of each request given up.
 _RETURN = """
 if ARGV[2] == 'dead' and redis.call('exists', KEYS[3]) == 1 then return {-1} end
 local leased = redis.call('hgetall', KEYS[2])
+local tries = tonumber(ARGV[3])
 local found = {0}
 for i = 1, #leased, 2 do
-  local entry = leased[i + 1]
+  local token, entry = leased[i], leased[i + 1]
+  local parsed = string.sub(entry, 1, 1) == '+'
+  if parsed then entry = string.sub(entry, 2) end
   local tab = string.find(entry, '\t', 1, true)
   local data = string.sub(entry, tab + 1)
   local deaths = 0
   if ARGV[2] == 'dead' then
-    deaths = redis.call('hincrby', KEYS[5], redis.sha1hex(data), 1)
+    if string.sub(token, 1, 10) == 'abandoned:' then
+      deaths = tries  -- given up already; its recorder died: given up again, as it was
+    elseif not parsed then  -- a parsed page's worker died committing it: not its fault
+      deaths = redis.call('hincrby', KEYS[5], redis.sha1hex(data), 1)
+    end
   end
-  if deaths >= tonumber(ARGV[3]) then
-    local token = 'abandoned:' .. deaths .. ':' .. ARGV[1] .. ':' .. leased[i]
+  if deaths >= tries then
+    if string.sub(token, 1, 10) ~= 'abandoned:' then
+      token = 'abandoned:' .. deaths .. ':' .. ARGV[1] .. ':' .. token
+    end
     redis.call('hset', KEYS[6], token, entry)
     table.insert(found, token)
     table.insert(found, data)
@@ -169,6 +178,30 @@ if redis.call('get', KEYS[1]) == ARGV[1] then
   return 1
 end
 return 0
+"""
+
+#: Mark leased requests parsed (their page read, what came of it on its way to the archive):
+#: KEYS the leased hash; ARGV the tokens.
+_PARSED = """
+for _, token in ipairs(ARGV) do
+  local entry = redis.call('hget', KEYS[1], token)
+  if entry and string.sub(entry, 1, 1) ~= '+' then
+    redis.call('hset', KEYS[1], token, '+' .. entry)
+  end
+end
+return 0
+"""
+
+#: Lead a new tick, naming this worker its start list's pusher in the same step, or say
+#: which tick is held: KEYS tick key, start key; ARGV the new tick's id, ttl, worker.
+_JOIN = """
+if redis.call('set', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
+  redis.call('set', KEYS[2], ARGV[1] .. '\t' .. ARGV[3])
+  return {1, ARGV[1]}
+end
+local held = redis.call('get', KEYS[1])
+if held then return {0, held} end
+return false
 """
 
 _RENEW = """
@@ -254,16 +287,20 @@ class Tick:
     leader: bool
 
 
-def join_tick(server: Any, key: str, ttl: int) -> Tick:
-    """Lead a new tick (the lease was free) or join the one whose lease is held."""
+def join_tick(server: Any, key: str, ttl: int, *, start_key: str = "", worker: str = "") -> Tick:
+    """Lead a new tick (the lease was free) or join the one whose lease is held.
+
+    With `start_key`, the leader is named the start list's pusher in the same step: a
+    leader killed right after taking the lease is then one whose pusher died.
+    """
     mine = f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:8]}"
+    start_key = start_key or f"{key}:start-unused"
     while True:
-        if server.set(key, mine, nx=True, ex=ttl):
-            return Tick(mine, leader=True)
-        found = server.get(key)
-        if found is not None:  # else it lapsed between the two calls: try again
-            text = found.decode() if isinstance(found, bytes) else str(found)
-            return Tick(text, leader=False)
+        found = server.eval(_JOIN, 2, key, start_key, mine, ttl, worker)
+        if found is not None:  # else it lapsed between the two steps: try again
+            led, held = found
+            text = held.decode() if isinstance(held, bytes) else str(held)
+            return Tick(text, leader=bool(led))
 
 
 def renew_tick(server: Any, key: str, tick: str, ttl: int) -> bool:
@@ -367,11 +404,13 @@ class Frontier:
 
     def open(self) -> Tick:
         """Join or lead the current tick; a new tick starts with no fingerprints."""
-        self.tick = join_tick(self.server, self.tick_key, self.ttl)
+        self._stay_alive()  # alive before it may lead: a live pusher is never taken over
+        self.tick = join_tick(
+            self.server, self.tick_key, self.ttl, start_key=self.start_key, worker=self.worker
+        )
         self._renewed = time.monotonic()
         if self.tick.leader:
             self.server.delete(f"{self.prefix}:dupefilter", self.deaths_key)
-            self.server.set(self.start_key, f"{self.tick.id}\t{self.worker}")
         self.facts.update(
             tick=self.tick.id, leader=self.tick.leader, pushed=0, worker=self.worker,
             reclaimed=0, returned=0, abandoned=0,
@@ -398,6 +437,12 @@ class Frontier:
         if token is not None:
             pipe.hdel(self.leased_key(), token)
         pipe.execute()
+
+    def parsed(self, tokens: list[str]) -> None:
+        """These leased requests' pages were read: if this worker dies now, they go back to
+        the queue without counting a death against them (see `_RETURN`)."""
+        if tokens:
+            self.server.eval(_PARSED, 1, self.leased_key(), *tokens)
 
     def settle(self, tokens: list[str]) -> None:
         """What came of these leased requests is durable: they leave the lease."""
@@ -442,7 +487,8 @@ class Frontier:
 
     def _abandon(self, token: str, data: bytes, worker: str) -> None:
         """Give up a request that outlived `tries` workers: a failure naming the rule."""
-        deaths = int(token.split(":", 2)[1])
+        _, count, worker, _ = token.split(":", 3)  # abandoned:DEATHS:LAST-WORKER:TOKEN
+        deaths = int(count)
         try:
             request = requestjson.loads(data)
             url, via = str(request.get("url")), (request.get("meta") or {}).get("wirearchive_via")
@@ -557,9 +603,10 @@ class Frontier:
         self._idle_since = None
 
     def _dropped(self, request: Any) -> None:
-        """A redirect or a retry the dupefilter refused: its leased origin is done."""
+        """A request the dupefilter refused whose leased origin is done (a retry). A
+        redirect's origin is the pipeline's to settle: its skip is in the run manifest."""
         token = request.meta.get(LEASE_META)
-        if token is not None:
+        if token is not None and not request.meta.get("redirect_urls"):
             self.settle([str(token)])
 
     def _idle(self) -> None:
@@ -573,7 +620,19 @@ class Frontier:
             raise DontCloseSpider
 
     def _beat(self) -> None:
-        """Renew the tick's lease now and then, and look at the shared queue."""
+        """Renew the tick's lease now and then, and look at the shared queue.
+
+        A failure (Redis away for a moment) is logged and the next beat tries again: an
+        exception here would stop the looping call, and with it every later beat.
+        """
+        try:
+            self._beat_once()
+        except Exception as exc:  # noqa: BLE001 - logged; the next beat tries again
+            spider = getattr(self._crawler, "spider", None)
+            if spider is not None:
+                spider.logger.warning(f"shared frontier {self.prefix}: {exc}")
+
+    def _beat_once(self) -> None:
         now = time.monotonic()
         if now - self._reclaimed_at >= min(self.lease_seconds / 2, 5.0):
             self._reclaimed_at = now
@@ -646,19 +705,35 @@ class LeaseMiddleware:
     """
 
     def process_spider_output(self, response: Any, result: Any) -> Any:
-        token = response.meta.get(LEASE_META)
-        settled = False
+        marker = _Marker(response)
         for one in result:
-            settled = settled or (isinstance(one, Settled) and one.token == str(token))
+            marker.saw(one)
             yield one
-        if token is not None and not settled:
-            yield Settled(str(token))
+        yield from marker.end()
 
     async def process_spider_output_async(self, response: Any, result: Any) -> Any:
-        token = response.meta.get(LEASE_META)
-        settled = False
+        marker = _Marker(response)
         async for one in result:
-            settled = settled or (isinstance(one, Settled) and one.token == str(token))
+            marker.saw(one)
             yield one
-        if token is not None and not settled:  # an errback (an HTTP error) gave its own
-            yield Settled(str(token))
+        for one in marker.end():
+            yield one
+
+
+class _Marker:
+    """What a leased response's output says of its lease: settled already (an errback's
+    own marker), or with a failure that only the run manifest will record."""
+
+    def __init__(self, response: Any) -> None:
+        token = response.meta.get(LEASE_META)
+        self.token = None if token is None else str(token)
+        self.settled = False
+        self.failed = False
+
+    def saw(self, one: Any) -> None:
+        self.settled = self.settled or (isinstance(one, Settled) and one.token == self.token)
+        self.failed = self.failed or isinstance(one, FetchFailed)
+
+    def end(self) -> Iterator[Settled]:
+        if self.token is not None and not self.settled:
+            yield Settled(self.token, in_manifest=self.failed)

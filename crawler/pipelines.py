@@ -27,6 +27,7 @@ from .readers import Extracted, step
 __all__ = [
     "FRONTIER_STAT",
     "INTERRUPTED_STAT",
+    "LEASE_META",
     "ArchivePipeline",
     "CrawledPage",
     "FetchFailed",
@@ -80,6 +81,11 @@ class FetchFailed:
         if self.via:
             found["via"] = self.via
         return found
+
+
+#: The request meta key holding a distributed worker's lease token for a request taken
+#: from the shared frontier (never written to the queue; see crawler/frontier.py).
+LEASE_META = "wirearchive_lease"
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +213,8 @@ class ArchivePipeline:
         try:
             if isinstance(item, Settled):
                 (self._at_close if item.in_manifest else self._settling).append(item.token)
+                if self.frontier is not None:
+                    self.frontier.parsed([item.token])
             elif isinstance(item, CrawledPage):
                 self._page(item)  # raises DropItem for a quarantined page
             elif isinstance(item, NotModifiedPage):
@@ -240,6 +248,10 @@ class ArchivePipeline:
                 skipped=True,
             )
         )
+        token = request.meta.get(LEASE_META)  # a distributed worker's: settled with the manifest
+        if token is not None and self.frontier is not None:
+            self._at_close.append(str(token))
+            self.frontier.parsed([str(token)])
 
     def abandoned(self, failed: FetchFailed, token: str) -> None:
         """A request the shared frontier gave up (its workers kept dying): a failure of this

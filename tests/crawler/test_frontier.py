@@ -234,7 +234,8 @@ def test_a_survivor_that_dies_holding_a_given_up_request_passes_it_on(redis_url:
         assert workers[0].take() is not None
         _die(workers[0], client)
         # Given up by the next worker (one try), which dies before recording it: the one
-        # after that gives it up again, one more death, and names what it could not read.
+        # after that gives it up again, as it was (the recorder's death is not the page's:
+        # the same count, the same last worker), and names what it could not read.
         workers.append(Frontier(client, "fixture", url=redis_url, lease_seconds=1, tries=1))
         workers[1].open()  # reclaims at once
         assert workers[1].facts["abandoned"] == 1
@@ -246,7 +247,8 @@ def test_a_survivor_that_dies_holding_a_given_up_request_passes_it_on(redis_url:
         recorded: list[FetchFailed] = []
         workers[2].record_abandoned(lambda failed, token: recorded.append(failed))
         [failed] = recorded
-        assert failed.message.startswith("2 workers taking it stopped")
+        assert failed.message.startswith("1 worker taking it stopped")
+        assert f"(the last: {workers[0].worker})" in failed.message
         assert "not JSON" in failed.url
         assert failed.url.startswith(workers[2].queue_key)
     finally:
@@ -318,3 +320,79 @@ def test_each_leased_response_ends_with_one_marker_an_errbacks_own_if_it_gave_on
 
     assert asyncio.run(collect(["item"])) == ["item", Settled("7")]
     assert asyncio.run(collect(failed)) == failed
+
+
+def test_a_dead_workers_parsed_page_goes_back_without_a_death(redis_url: str) -> None:
+    """A page read and on its way to the archive when its worker died (in a commit, say)
+    is not blamed: it goes back to the queue, and only the page being read counts a death."""
+    client = redis.Redis.from_url(redis_url)
+    survivor = Frontier(client, "fixture", url=redis_url, lease_seconds=1, tries=1)
+    survivor.open()
+    dying = Frontier(client, "fixture", url=redis_url, lease_seconds=1, tries=1)
+    dying.open()
+    try:
+        for path in ("parsed", "reading"):
+            page = Request(f"http://127.0.0.1/{path}.html")
+            survivor.hand_back(requestjson.dumps(page.to_dict()), 0.0, None)
+        first, second = dying.take(), dying.take()
+        assert first is not None
+        assert second is not None
+        parsed = first if b"parsed" in first[0] else second
+        dying.parsed([parsed[1], "no-such-token"])
+        dying.parsed([parsed[1]])  # twice: still one mark
+        marked = cast(bytes, client.hget(dying.leased_key(), parsed[1]))
+        assert marked.startswith(b"+")
+        assert not marked.startswith(b"++")
+        _die(dying, client)
+        recorded: list[FetchFailed] = []
+        survivor.record_abandoned(lambda failed, token: recorded.append(failed))
+        assert survivor.reclaim() == 1  # the parsed page, queued again
+        [queued] = cast(list[bytes], client.zrange(survivor.queue_key, 0, -1))
+        assert queued == parsed[0]
+        assert [f.url for f in recorded] == ["http://127.0.0.1/reading.html"]  # one try
+        assert client.hlen(survivor.deaths_key) == 1
+        dying.close()
+    finally:
+        survivor.close()
+        client.flushdb()
+        client.close()
+
+
+def test_a_callbacks_failure_is_settled_with_the_manifest() -> None:
+    """An unreadable feed or sitemap fails in the callback (its output passes the
+    middleware): the lease waits for the manifest, as an errback's does."""
+    middleware = LeaseMiddleware()
+    feed = Response("http://127.0.0.1/feed.xml", request=Request("http://127.0.0.1/feed.xml"))
+    feed.meta[LEASE_META] = "3"
+    failed = FetchFailed(feed.url, "feed.syntax", "not a feed: the feed gave no links")
+    assert list(middleware.process_spider_output(feed, iter([failed]))) == [
+        failed,
+        Settled("3", in_manifest=True),
+    ]
+
+
+def test_a_beat_that_fails_is_logged_and_the_next_one_runs(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = redis.Redis.from_url(redis_url)
+    frontier = Frontier(client, "fixture", url=redis_url, lease_seconds=1)
+    frontier.open()
+    try:
+        calls: list[int] = []
+
+        def flaky() -> int:
+            calls.append(1)
+            if len(calls) == 1:
+                raise redis.ConnectionError("Redis went away for a moment")
+            return 0
+
+        monkeypatch.setattr(frontier, "reclaim", flaky)
+        frontier._reclaimed_at = 0.0
+        frontier._beat()  # the error is caught: the looping call would stop on it
+        frontier._reclaimed_at = 0.0
+        frontier._beat()
+        assert len(calls) == 2
+    finally:
+        frontier.close()
+        client.flushdb()
+        client.close()

@@ -119,10 +119,15 @@ def test_a_run_stopped_by_a_signal_has_an_interrupted_manifest(
 
 
 class SettledLeases:
-    """The frontier's side the pipeline calls: which lease tokens it settled, in order."""
+    """The frontier's side the pipeline calls: which lease tokens it marked parsed and
+    which it settled, in order."""
 
     def __init__(self) -> None:
+        self.parsed_tokens: list[str] = []
         self.settled: list[str] = []
+
+    def parsed(self, tokens: list[str]) -> None:
+        self.parsed_tokens.extend(tokens)
 
     def settle(self, tokens: list[str]) -> None:
         self.settled.extend(tokens)
@@ -155,6 +160,8 @@ def test_a_lease_is_settled_once_what_came_of_it_is_durable(
     assert frontier.settled == ["9", "10"]
     pipeline.close_spider()
     assert frontier.settled == ["9", "10", "abandoned:3:w:7", "8"]
+    # Each page's lease was marked parsed as it came: a death now is not the page's fault.
+    assert frontier.parsed_tokens == ["8", "9", "10"]
     with Store.open(str(tmp_path / "archive")) as reopened:
         manifest = reopened.runs()[-1]
     assert manifest["counts"]["failed"] == 2
