@@ -137,6 +137,8 @@ def bag_archive(
         bag = bagit.make_bag(str(payload), info, checksums=list(CHECKSUMS))
         bag.validate()  # what a receiver will do first: read back every byte now
         os.replace(payload, out)
+    except (bagit.BagError, OSError) as exc:  # a full disk, a file changed under us
+        raise BagError(f"{out}: the bag could not be made: {exc}") from exc
     finally:
         shutil.rmtree(partial, ignore_errors=True)
     return BagResult(out, head, warcs, len(runs), size, dict(bag.info))

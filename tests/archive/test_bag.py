@@ -99,3 +99,18 @@ def test_a_bag_is_never_written_over_a_folder(
     with pytest.raises(BagError, match="did not finish"):
         bag_archive(store, tmp_path / "other", location="archive")
     assert list((tmp_path / "bag").iterdir()) == []
+
+
+def test_a_bag_that_cannot_be_written_is_a_bag_error_and_leaves_nothing(
+    store: Store, tmp_path: Path, fill: Callable[[Store], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill(store)
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(bagit, "make_bag", full_disk)
+    with pytest.raises(BagError, match=r"could not be made: .*No space left on device"):
+        bag_archive(store, tmp_path / "bag", location="archive")
+    assert not (tmp_path / "bag").exists()
+    assert not (tmp_path / "bag.partial").exists()
