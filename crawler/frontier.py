@@ -48,7 +48,9 @@ fetched every run, are fetched once more). The run manifest says ``took_over``.
 
 A request is reclaimed from dead workers at most ``WIREARCHIVE_REDIS_LEASE_TRIES`` times a
 tick (each death counted in ``wirearchive:<source>:deaths`` by the request's SHA-1): a page
-that crashes whoever reads it would otherwise take every worker down in turn, for ever. The
+that crashes whoever reads it would otherwise take every worker down in turn, for ever. A
+death counts only against a page being read: once read, a lease is marked parsed (``+``
+before its entry), and a dead worker's parsed pages go back to the queue free. The
 worker that finds the last death gives the request up: a ``fetch.abandoned`` failure in its
 run manifest, naming the URL, the deaths and the last worker, the lease moved to its own
 hash until that is recorded (so a giver-up that dies too passes it on).
