@@ -4,9 +4,9 @@
 fixity that needs no wirearchive to check (``bagit.py --validate``, Archivematica, a
 library's ingest). The payload, under ``data/``, is the archive itself as it is stored: the
 log segments, their WARC files and the run manifests' readable copies, byte for byte, so
-``wirearchive ... --archive BAG/data --catalog FILE`` reads it again (the catalog, kept
-outside the bag so as not to change its payload, is rebuilt from the log as `reindex`
-would). ``bag-info.txt`` says what the archive held when it was bagged.
+``wirearchive ... --archive BAG/data`` reads it again (the catalog is rebuilt from the log
+as `reindex` would, in the cache folder: a catalog in ``data/`` would change the bag).
+``bag-info.txt`` says what the archive held when it was bagged.
 
 Only a verified archive is bagged: a bag certifies its files from then on, and must not
 certify damage. The bag is a snapshot of the log up to its head when bagging began; a
@@ -124,8 +124,8 @@ def bag_archive(
             "External-Description": (
                 "A wirearchive archive of news items with their provenance: log segments "
                 f"1 to {head}, their WARC files and the run manifests. Read data/ with "
-                "`wirearchive summary --archive BAG/data --catalog FILE`, FILE outside the "
-                "bag: the catalog is rebuilt from the log."
+                "`wirearchive summary --archive BAG/data`: the catalog is rebuilt from the "
+                "log, outside the bag."
             ),
             "Wirearchive-Items": str(summary.get("items", 0)),
             "Wirearchive-Versions": str(summary.get("versions", 0)),

@@ -1013,7 +1013,8 @@ def resolve_catalog(
 ) -> str:
     """Where an archive's catalog lives: ``--catalog``, else ``$WIREARCHIVE_CATALOG``, else
     ``catalog.sqlite`` in the archive's own directory, else (an archive with no local
-    directory, on object storage) a per-archive folder under ``$XDG_CACHE_HOME/wirearchive/``.
+    directory, on object storage, or the payload of a BagIt bag, which must not change) a
+    per-archive folder under ``$XDG_CACHE_HOME/wirearchive/``.
 
     The catalog is an index rebuildable from the archive's files, so a cache is the right
     default home for it when the files are remote.
@@ -1022,8 +1023,18 @@ def resolve_catalog(
         return os.fspath(catalog)
     if environ.get(CATALOG_ENV):
         return environ[CATALOG_ENV]
-    folder = local_root if local_root is not None else _cache_folder(archive, environ)
+    if local_root is None:
+        folder = _cache_folder(archive, environ)
+    elif _bag_payload(local_root):  # a catalog written there would change the bag
+        folder = _cache_folder(str(local_root.absolute()), environ)
+    else:
+        folder = local_root
     return str(folder / CATALOG_NAME)
+
+
+def _bag_payload(root: Path) -> bool:
+    """Whether `root` is the ``data/`` folder of a BagIt bag (`wirearchive bag` makes one)."""
+    return root.name == "data" and (root.parent / "bagit.txt").is_file()
 
 
 def catalog_file(spec: str) -> Path | None:

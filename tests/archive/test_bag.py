@@ -44,12 +44,16 @@ def test_a_bag_holds_the_archive_byte_for_byte_and_bagit_validates_it(
     assert info["External-Identifier"] == "archive"
     assert (info["Wirearchive-Items"], info["Wirearchive-Versions"]) == ("2", "3")
     assert info["Bag-Software-Agent"].startswith("wirearchive ")
-    # The payload is an archive again: its catalog, kept outside the bag, rebuilt from it.
-    with Store.open(
-        str(tmp_path / "bag" / "data"), readonly=True, catalog=str(tmp_path / "c.sqlite")
-    ) as copy:
-        assert copy.summary() == before
-        assert verify(copy).ok
+    # The payload is an archive again: its catalog rebuilt from it, in the cache folder
+    # (not in data/, which would change the bag).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+        patch.delenv("WIREARCHIVE_CATALOG", raising=False)
+        with Store.open(str(tmp_path / "bag" / "data"), readonly=True) as copy:
+            assert copy.summary() == before
+            assert verify(copy).ok
+    assert list((tmp_path / "cache" / "wirearchive").glob("*/catalog.sqlite"))
+    assert not (tmp_path / "bag" / "data" / "catalog.sqlite").exists()
     bag.validate()  # reading it changed nothing in the bag
     assert not (tmp_path / "bag.partial").exists()
 
