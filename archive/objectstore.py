@@ -177,9 +177,7 @@ class _RangedReader(io.RawIOBase):
     def readinto(self, buffer: Any) -> int:
         view = memoryview(buffer).cast("B")
         length = len(view) if self._size is None else min(len(view), self._size - self._position)
-        if length <= 0:
-            return 0
-        if self._size is not None and self._position >= self._size:
+        if length <= 0:  # at the end, when the size is known
             return 0
         try:
             with _failures(self._uri):

@@ -195,10 +195,11 @@ return 0
 """
 
 #: Lead a new tick, naming this worker its start list's pusher in the same step, or say
-#: which tick is held: KEYS tick key, start key; ARGV the new tick's id, ttl, worker.
+#: which tick is held: KEYS tick key, and the start key if any; ARGV the new tick's id,
+#: ttl, worker.
 _JOIN = """
 if redis.call('set', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
-  redis.call('set', KEYS[2], ARGV[1] .. '\t' .. ARGV[3])
+  if KEYS[2] then redis.call('set', KEYS[2], ARGV[1] .. '\t' .. ARGV[3]) end
   return {1, ARGV[1]}
 end
 local held = redis.call('get', KEYS[1])
@@ -212,6 +213,11 @@ if redis.call('get', KEYS[1]) == ARGV[1] then
 end
 return 0
 """
+
+
+def _text(reply: Any) -> str:
+    """A Redis reply (bytes, or str with ``decode_responses``) as text."""
+    return reply.decode() if isinstance(reply, bytes) else str(reply)
 
 
 def frontier_prefix(source: str) -> str:
@@ -296,13 +302,12 @@ def join_tick(server: Any, key: str, ttl: int, *, start_key: str = "", worker: s
     leader killed right after taking the lease is then one whose pusher died.
     """
     mine = f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:8]}"
-    start_key = start_key or f"{key}:start-unused"
+    keys = (key, start_key) if start_key else (key,)
     while True:
-        found = server.eval(_JOIN, 2, key, start_key, mine, ttl, worker)
+        found = server.eval(_JOIN, len(keys), *keys, mine, ttl, worker)
         if found is not None:  # else it lapsed between the two steps: try again
             led, held = found
-            text = held.decode() if isinstance(held, bytes) else str(held)
-            return Tick(text, leader=bool(led))
+            return Tick(_text(held), leader=bool(led))
 
 
 def renew_tick(server: Any, key: str, tick: str, ttl: int) -> bool:
@@ -417,7 +422,6 @@ class Frontier:
             tick=self.tick.id, leader=self.tick.leader, pushed=0, worker=self.worker,
             reclaimed=0, returned=0, abandoned=0,
         )  # fmt: skip
-        self._stay_alive()
         self._heart = threading.Thread(target=self._beat_heart, name="frontier-alive", daemon=True)
         self._heart.start()
         self.reclaim()
@@ -461,12 +465,12 @@ class Frontier:
         """
         found = 0
         for name in self.server.smembers(self.workers_key):
-            worker = name.decode() if isinstance(name, bytes) else str(name)
+            worker = _text(name)
             if worker != self.worker:
                 found += self._return(worker, dead=True)
-        spider = getattr(self._crawler, "spider", None)
         if found:
             self.facts["reclaimed"] += found
+            spider = getattr(self._crawler, "spider", None)
             if spider is not None:
                 spider.logger.warning(
                     f"{found} request{'s' if found != 1 else ''} leased to stopped workers "
@@ -483,11 +487,10 @@ class Frontier:
         found = self.server.eval(_RETURN, len(keys), *keys, worker, mode, self.tries)
         given_up = found[1:]
         for at in range(0, len(given_up), 2):
-            token = given_up[at].decode() if isinstance(given_up[at], bytes) else given_up[at]
-            self._abandon(str(token), given_up[at + 1], worker)
+            self._abandon(_text(given_up[at]), given_up[at + 1])
         return max(0, int(found[0]))
 
-    def _abandon(self, token: str, data: bytes, worker: str) -> None:
+    def _abandon(self, token: str, data: bytes) -> None:
         """Give up a request that outlived `tries` workers: a failure naming the rule."""
         _, count, worker, _ = token.split(":", 3)  # abandoned:DEATHS:LAST-WORKER:TOKEN
         deaths = int(count)
@@ -550,8 +553,7 @@ class Frontier:
     def pusher(self) -> str | None:
         """The worker still pushing this tick's start list; None once it is all pushed."""
         found = self.server.get(self.start_key)
-        text = found.decode() if isinstance(found, bytes) else str(found or "")
-        tick, _, worker = text.partition("\t")
+        tick, _, worker = ("" if found is None else _text(found)).partition("\t")
         return worker if tick == self.tick.id and worker not in ("", "done") else None
 
     def take_over(self) -> str | None:
@@ -560,9 +562,7 @@ class Frontier:
         found = self.server.eval(
             _TAKE_OVER, 1, self.start_key, self.tick.id, self.worker, f"{self.prefix}:alive:"
         )
-        if found is None:
-            return None
-        return found.decode() if isinstance(found, bytes) else str(found)
+        return None if found is None else _text(found)
 
     def _push_start(self, dead: str) -> None:
         """Push the start list of a tick whose pusher died: what it had pushed already is
