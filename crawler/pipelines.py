@@ -212,9 +212,7 @@ class ArchivePipeline:
             self.open_spider()
         try:
             if isinstance(item, Settled):
-                (self._at_close if item.in_manifest else self._settling).append(item.token)
-                if self.frontier is not None:
-                    self.frontier.parsed([item.token])
+                self._read(item.token, in_manifest=item.in_manifest)
             elif isinstance(item, CrawledPage):
                 self._page(item)  # raises DropItem for a quarantined page
             elif isinstance(item, NotModifiedPage):
@@ -250,8 +248,14 @@ class ArchivePipeline:
         )
         token = request.meta.get(LEASE_META)  # a distributed worker's: settled with the manifest
         if token is not None and self.frontier is not None:
-            self._at_close.append(str(token))
-            self.frontier.parsed([str(token)])
+            self._read(str(token), in_manifest=True)
+
+    def _read(self, token: str, *, in_manifest: bool) -> None:
+        """A leased request's page was read: mark it so (a death now is not its fault) and
+        settle it once its group is committed, or `in_manifest`, once the manifest is."""
+        (self._at_close if in_manifest else self._settling).append(token)
+        if self.frontier is not None:
+            self.frontier.parsed([token])
 
     def abandoned(self, failed: FetchFailed, token: str) -> None:
         """A request the shared frontier gave up (its workers kept dying): a failure of this
