@@ -16,7 +16,6 @@ again each time and a conditional GET with that ETag is a 304 until the record c
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -27,7 +26,7 @@ from fastapi.responses import RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from wirearchive import __version__
 
-from ..archive.catalog import CATALOG_ENV, is_server_catalog
+from ..archive.catalog import is_server_catalog, resolve_catalog
 from ..archive.store import ArchiveError
 from . import browser, memento
 from ._web import Access, Problem, error_body, id_path, json_response
@@ -435,8 +434,9 @@ READERS = 4
 
 def default_readers(archive: Archive, catalog: str | None) -> int:
     """`READERS` for an archive on object storage or with a server's catalog, else 1."""
-    remote = archive.store.backend.local_root is None
-    return READERS if remote or is_server_catalog(catalog or os.environ.get(CATALOG_ENV)) else 1
+    root = archive.store.backend.local_root
+    remote = root is None or is_server_catalog(resolve_catalog(catalog, "", root))
+    return READERS if remote else 1
 
 
 def create_app(
