@@ -110,10 +110,11 @@ def bag_archive(
     payload.mkdir(parents=True)
     try:
         size, warcs = 0, 0
+        known = store.catalog.warcs()  # the verified WARC files: no request per name
         for number in range(1, head + 1):
             size += _copy(store, segment_name(number), payload / segment_name(number))
             for name in warc_names(number):
-                if store.backend.exists(name):
+                if name in known:
                     size += _copy(store, name, payload / name)
                     warcs += 1
         for name in runs:
